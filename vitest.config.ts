@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // tfjs keeps one engine per process; files run in separate forks so backends and kernels never collide.
+    pool: 'forks',
+  },
+});
