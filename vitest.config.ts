@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // tfjs keeps one engine per process; files run in separate forks so backends and kernels never collide.
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { cxrError } from '../errors.js';
 import { log } from '../log.js';
+import { installProjectGradients } from './gradients/project-gradients.js';
 import { installProjectKernels } from './kernels/project-kernels.js';
 
 /** The backends in the order `auto` tries them. */
@@ -78,6 +79,7 @@ async function tryActivate(choice: BackendChoice): Promise<string | undefined> {
 function remember(choice: BackendChoice): SelectedBackend {
   const tfName = LOADERS[choice].tfName;
   const projectKernels = installProjectKernels(tfName);
+  installProjectGradients();
   const next = { choice, tfName, projectKernels };
   if (selected?.choice !== choice) {
     const extra = projectKernels.length > 0 ? ` with project kernels ${projectKernels.join(', ')}` : '';
@@ -85,6 +87,25 @@ function remember(choice: BackendChoice): SelectedBackend {
   }
   selected = next;
   return next;
+}
+
+/** Which backends could load here, without activating any (for `cxr backends`). */
+export async function probeBackends(): Promise<Array<{ backend: BackendChoice; available: boolean; reason?: string }>> {
+  const rows: Array<{ backend: BackendChoice; available: boolean; reason?: string }> = [];
+  for (const backend of BACKEND_CHOICES) {
+    try {
+      await LOADERS[backend].load();
+      const registered = tf.findBackendFactory(LOADERS[backend].tfName) !== null;
+      rows.push(registered ? { backend, available: true } : { backend, available: false, reason: 'not registered' });
+    } catch (error) {
+      rows.push({
+        backend,
+        available: false,
+        reason: error instanceof Error ? error.message.split('\n')[0] : String(error),
+      });
+    }
+  }
+  return rows;
 }
 
 /** The backend chosen by the last `selectBackend`, if any. */

@@ -36,11 +36,15 @@ function generatedTask(): { images: tf.Tensor4D; tokens: tf.Tensor2D; labels: tf
 function smallModel(): tf.LayersModel {
   const image = tf.input({ shape: [SIZE, SIZE, 1] });
   const token = tf.input({ shape: [1], dtype: 'int32' });
-  let x = tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', seed: 1 } as never).apply(image) as tf.SymbolicTensor;
+  let x = tf.layers
+    .conv2d({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu', seed: 1 } as never)
+    .apply(image) as tf.SymbolicTensor;
   x = tf.layers.batchNormalization().apply(x) as tf.SymbolicTensor;
   x = tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, activation: 'relu' }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
-  const embedded = tf.layers.flatten().apply(tf.layers.embedding({ inputDim: 8, outputDim: 4 }).apply(token)) as tf.SymbolicTensor;
+  const embedded = tf.layers
+    .flatten()
+    .apply(tf.layers.embedding({ inputDim: 8, outputDim: 4 }).apply(token)) as tf.SymbolicTensor;
   let joint = tf.layers.concatenate().apply([x, embedded]) as tf.SymbolicTensor;
   joint = tf.layers.dropout({ rate: 0.1 }).apply(joint) as tf.SymbolicTensor;
   const output = tf.layers.dense({ units: 4, activation: 'softmax' }).apply(joint) as tf.SymbolicTensor;

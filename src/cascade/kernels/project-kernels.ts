@@ -1,13 +1,17 @@
 import {
   getKernel,
   type KernelBackend,
+  type KernelConfig,
   type KernelFunc,
+  type MaxPoolGradAttrs,
   registerKernel,
+  type TensorInfo,
   type UnsortedSegmentSumAttrs,
   unregisterKernel,
 } from '@tensorflow/tfjs';
 import { type BackpropFilterAttrs, type BackpropFilterInputs, conv2dBackpropFilter } from './conv2d-backprop-filter.js';
 import { type BackpropInputAttrs, type BackpropInputInputs, conv2dBackpropInput } from './conv2d-backprop-input.js';
+import { type MaxPoolGradInputs, maxPoolGrad } from './max-pool-grad.js';
 import { type SegmentSumInputs, unsortedSegmentSum } from './unsorted-segment-sum.js';
 
 interface ProjectKernel {
@@ -21,9 +25,9 @@ const onlyWhereMissing = (_backend: string, hasOwn: boolean) => !hasOwn;
 
 /**
  * The project's kernels. Gradients the backend lacks are added (wasm has neither Conv2DBackpropFilter nor
- * UnsortedSegmentSum); the one exception, Conv2DBackpropInput on wasm, replaces a slow loop kernel with an
- * XNNPACK convolution (about 10× faster; `npm run bench:backends` measures both). The project uses no
- * depthwise convolutions, so their gradients are not provided.
+ * UnsortedSegmentSum); two of wasm's own are replaced because they dominated a training step: Conv2DBackpropInput
+ * (a loop kernel, 688 ms where an XNNPACK convolution takes 82) and MaxPoolGrad (211 ms where an in-order host
+ * pass takes ~20). The project uses no depthwise convolutions, so their gradients are not provided.
  */
 export const PROJECT_KERNELS: readonly ProjectKernel[] = [
   {
@@ -49,6 +53,29 @@ export const PROJECT_KERNELS: readonly ProjectKernel[] = [
       ),
   },
   {
+    // The engine clones every tensor it saves for the backward pass; wasm's Identity copies the data, which
+    // doubled a training step's memory (the 224² reference CNN ran out of wasm's 4 GB). Sharing the buffer with
+    // a reference count is what the cpu backend and wasm's own Reshape do: tensors are immutable.
+    kernelName: 'Identity',
+    wanted: (backend) => backend === 'wasm',
+    kernelFunc: (backendName) => (args) => {
+      const { x } = args.inputs as { x: TensorInfo };
+      if (x.dtype === 'string') return (replacedKernel('Identity', backendName) as KernelConfig).kernelFunc(args);
+      (args.backend as KernelBackend).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  },
+  {
+    kernelName: 'MaxPoolGrad',
+    wanted: (backend, hasOwn) => !hasOwn || backend === 'wasm',
+    kernelFunc: () => (args) =>
+      maxPoolGrad(
+        args.backend as KernelBackend,
+        args.inputs as unknown as MaxPoolGradInputs,
+        args.attrs as unknown as MaxPoolGradAttrs,
+      ),
+  },
+  {
     kernelName: 'UnsortedSegmentSum',
     wanted: onlyWhereMissing,
     kernelFunc: () => (args) =>
@@ -61,6 +88,7 @@ export const PROJECT_KERNELS: readonly ProjectKernel[] = [
 ];
 
 const installed = new Map<string, string[]>();
+const replaced = new Map<string, KernelConfig>();
 
 /** Registers the project kernels a backend needs; idempotent. Returns the names registered for it. */
 export function installProjectKernels(backendName: string): string[] {
@@ -70,12 +98,21 @@ export function installProjectKernels(backendName: string): string[] {
   for (const kernel of PROJECT_KERNELS) {
     const hasOwn = getKernel(kernel.kernelName, backendName) !== undefined;
     if (!kernel.wanted(backendName, hasOwn)) continue;
-    if (hasOwn) unregisterKernel(kernel.kernelName, backendName);
+    const own = getKernel(kernel.kernelName, backendName);
+    if (own !== undefined) {
+      replaced.set(`${backendName}/${kernel.kernelName}`, own);
+      unregisterKernel(kernel.kernelName, backendName);
+    }
     registerKernel({ kernelName: kernel.kernelName, backendName, kernelFunc: kernel.kernelFunc(backendName) });
     names.push(kernel.kernelName);
   }
   installed.set(backendName, names);
   return names;
+}
+
+/** The backend's own kernel that a project kernel replaced, if any (benchmarks compare the two). */
+export function replacedKernel(kernelName: string, backendName: string): KernelConfig | undefined {
+  return replaced.get(`${backendName}/${kernelName}`);
 }
 
 /** The project kernel functions for `backendName`, unregistered, so tests can compare them with a backend's own. */

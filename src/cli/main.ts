@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { isCxrError } from '../errors.js';
+import { registerBackendsCommand } from './backends.js';
+import { registerQuickstartCommand } from './quickstart.js';
+
+const program = new Command()
+  .name('cxr')
+  .description('Semantic search for chest X-ray collections (Shin et al., CVPR 2016)')
+  .showHelpAfterError();
+
+registerQuickstartCommand(program);
+registerBackendsCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (isCxrError(error)) {
+    process.stderr.write(`cxr: ${error.code}: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
