@@ -82,7 +82,7 @@ describe('BatchNorm layer', () => {
       [meanA, meanB],
       [varianceA, varianceB],
     ] as Array<[number[], number[]]>) {
-      a.forEach((value, i) => expect(value).toBeCloseTo(b[i] as number, 5));
+      for (const [i, value] of a.entries()) expect(value).toBeCloseTo(b[i] as number, 5);
     }
     expect(meanA?.some((m) => Math.abs(m) > 0.05)).toBe(true); // the moving mean really moved
     const inference = tf.tidy(() => relativeError(ours.predict(x) as tf.Tensor, theirs.predict(x) as tf.Tensor));
