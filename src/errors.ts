@@ -7,6 +7,18 @@ export const ERROR_CODES = {
   BACKEND_UNKNOWN: { status: 400, summary: 'The backend name is not one this project knows.' },
   KERNEL_UNSUPPORTED: { status: 500, summary: 'A project kernel was called with arguments it does not support.' },
   INVALID_OPTION: { status: 400, summary: 'An option is missing, of the wrong type or out of range.' },
+  CATALOG_SCHEMA: { status: 500, summary: 'The catalog file is from a newer or unknown schema version.' },
+  DATASET_NOT_FOUND: { status: 404, summary: 'The dataset folder or file does not exist or has no recognised files.' },
+  PATH_OUTSIDE_DATASET: { status: 400, summary: 'A path resolves outside the dataset folder.' },
+  IMAGE_MISSING: { status: 404, summary: 'An image file the dataset refers to does not exist.' },
+  IMAGE_CORRUPT: { status: 422, summary: 'An image file cannot be decoded.' },
+  IMAGE_UNSUPPORTED: { status: 415, summary: 'An image is of a kind or encoding the project cannot decode.' },
+  DICOM_COMPRESSED_UNSUPPORTED: { status: 415, summary: 'A DICOM file uses a compressed transfer syntax.' },
+  REPORT_MALFORMED: { status: 422, summary: 'A report file cannot be parsed or lacks required parts.' },
+  CSV_COLUMN_COUNT: { status: 422, summary: 'A CSV row has a different number of columns than its header.' },
+  CSV_HEADER: { status: 422, summary: 'A CSV file lacks a column its format requires.' },
+  RECORD_INVALID: { status: 422, summary: 'A manifest or label record has a missing or invalid field.' },
+  NO_LABELS: { status: 422, summary: 'Label mining found no class with enough cases.' },
   INTERNAL: { status: 500, summary: 'An unexpected internal error.' },
 } as const;
 

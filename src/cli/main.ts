@@ -2,6 +2,8 @@
 import { Command } from 'commander';
 import { isCxrError } from '../errors.js';
 import { registerBackendsCommand } from './backends.js';
+import { registerImportCommand } from './import.js';
+import { registerLabelsCommand } from './labels.js';
 import { registerQuickstartCommand } from './quickstart.js';
 
 const program = new Command()
@@ -10,6 +12,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerQuickstartCommand(program);
+registerImportCommand(program);
+registerLabelsCommand(program);
 registerBackendsCommand(program);
 
 try {

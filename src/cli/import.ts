@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
+import { FORMATS, resolveFormat } from '../datasets/formats.js';
+import { type ImportSummary, runImport, type VerifyLevel } from '../datasets/import.js';
+import { Catalog } from '../store/catalog.js';
+import { createProgress } from './progress.js';
+import { choiceOption, withCatalogOption } from './shared-options.js';
+
+interface ImportCliOptions {
+  catalog: string;
+  dataset?: string;
+  images?: string;
+  dicom?: string;
+  projections?: string;
+  boxes?: string;
+  lists?: string;
+  uncertain: string;
+  allowMissingImages?: boolean;
+  verify: string;
+  json?: boolean;
+}
+
+/** `cxr import FORMAT SOURCE`: a dataset, in the format it was published in, into the catalog. */
+export function registerImportCommand(program: Command): void {
+  withCatalogOption(program.command('import'))
+    .description('Import a dataset into the catalog')
+    .argument('<format>', FORMATS.join(' | '))
+    .argument(
+      '<source>',
+      'the report folder (openi), label CSV (chestxray14, chexpert, indiana-csv), folder (mimic) or manifest',
+    )
+    .option('--dataset <name>', 'name to key records under (default: per format)')
+    .option('--images <dir>', 'folder the image paths are relative to')
+    .option('--dicom <dir>', 'openi: a folder of DICOM files instead of PNGs')
+    .option('--projections <file>', 'indiana-csv: indiana_projections.csv')
+    .option('--boxes <file>', 'chestxray14: BBox_List_2017.csv')
+    .option('--lists <dir>', 'chestxray14: folder of train_val_list.txt / test_list.txt')
+    .option('--uncertain <policy>', `chexpert, mimic: uncertain labels (${UNCERTAIN_POLICIES.join(' | ')})`, 'keep')
+    .option('--allow-missing-images', 'keep records whose image files are absent, marking the images missing')
+    .option('--verify <level>', 'image check: decode | header | none', 'decode')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(async (format: string, source: string, options: ImportCliOptions) => {
+      const resolved = resolveFormat(choiceOption('format', format, FORMATS), source, {
+        ...options,
+        uncertain: choiceOption('uncertain', options.uncertain, UNCERTAIN_POLICIES),
+      });
+      const verify = choiceOption<VerifyLevel>('verify', options.verify, ['decode', 'header', 'none']);
+      const catalog = Catalog.open(options.catalog);
+      const controller = new AbortController();
+      const interrupt = () => controller.abort();
+      process.once('SIGINT', interrupt);
+      const progress = createProgress(`import ${format}`, 'records', options.json);
+      try {
+        const summary = await runImport(catalog, format, source, resolved.events, {
+          dataset: options.dataset ?? resolved.dataset,
+          images: options.images ?? options.dicom ?? resolved.defaultImages,
+          allowMissingImages: options.allowMissingImages,
+          verify,
+          signal: controller.signal,
+          onProgress: (p) => progress.update(p.records, p.total),
+        });
+        progress.stop();
+        report(summary, options.json === true, catalog.stats(options.dataset ?? resolved.dataset));
+      } finally {
+        process.off('SIGINT', interrupt);
+        catalog.close();
+      }
+    });
+}
+
+function report(summary: ImportSummary, json: boolean, stats: ReturnType<Catalog['stats']>): void {
+  if (json) {
+    console.log(JSON.stringify({ ...summary, catalog: stats }, null, 2));
+    return;
+  }
+  console.log(
+    `${summary.records} records: ${summary.written} written, ${summary.unchanged} unchanged; ${summary.images} images checked (${summary.missingImages} missing); ${summary.skipped} skipped`,
+  );
+  console.log(
+    `catalog: ${stats.studies} studies, ${stats.images} images, ${stats.reports} reports (${stats.reportsWithoutImages} without images, ${stats.normalStudies} normal), ${stats.annotations} annotations`,
+  );
+  if (summary.skippedItems.length > 0) {
+    console.log('skipped:');
+    for (const item of summary.skippedItems.slice(0, 50)) console.log(`  ${item.code}  ${item.item}  ${item.message}`);
+    if (summary.skippedItems.length > 50)
+      console.log(`  … and ${summary.skippedItems.length - 50} more (--json lists all)`);
+  }
+  if (summary.interrupted)
+    console.log('interrupted: run the same command again to resume (unchanged records are not redone)');
+}

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { type MiningStats, mineLabels } from '../labels/mine.js';
+import { Catalog } from '../store/catalog.js';
+import { integerOption, withCatalogOption } from './shared-options.js';
+
+interface LabelsCliOptions {
+  catalog: string;
+  dataset?: string;
+  minCases: string;
+  seed: string;
+  maxWords: string;
+  minHeldOut: string;
+  json?: boolean;
+}
+
+/** `cxr labels`: mine classes, annotation sequences and splits from the catalog, and print their statistics. */
+export function registerLabelsCommand(program: Command): void {
+  withCatalogOption(program.command('labels'))
+    .description('Mine labels (classes, sequences, splits) from the catalog and show statistics')
+    .option('--dataset <name>', 'only this dataset (default: all)')
+    .option('--min-cases <n>', 'images a pattern needs to become a class', '30')
+    .option('--seed <n>', 'seed of the split', '1')
+    .option('--max-words <n>', 'words per annotation sequence', '5')
+    .option('--min-held-out <n>', 'images of each class kept for validation and for test, at least', '10')
+    .option('--json', 'machine-readable statistics on stdout')
+    .action((options: LabelsCliOptions) => {
+      const catalog = Catalog.open(options.catalog);
+      try {
+        const stats = mineLabels(catalog, {
+          dataset: options.dataset,
+          minCases: integerOption('min-cases', options.minCases, 1),
+          seed: integerOption('seed', options.seed, 0),
+          maxWords: integerOption('max-words', options.maxWords, 1, 20),
+          minHeldOut: integerOption('min-held-out', options.minHeldOut, 0),
+        });
+        if (options.json) console.log(JSON.stringify(stats, null, 2));
+        else printStats(stats);
+      } finally {
+        catalog.close();
+      }
+    });
+}
+
+function printStats(stats: MiningStats): void {
+  console.log(
+    `${stats.images} images, ${stats.labelledImages} with a pattern, ${stats.classImages} in ${stats.classes.length} classes`,
+  );
+  console.log('\nclass                                        images  train  valid   test');
+  for (const c of stats.classes) {
+    console.log(
+      `${c.name.padEnd(44)} ${String(c.images).padStart(6)} ${String(c.train).padStart(6)} ${String(c.validation).padStart(6)} ${String(c.test).padStart(6)}`,
+    );
+  }
+  const a = stats.annotationLength;
+  const s = stats.sequenceLength;
+  console.log(
+    `\nannotation length (words, all annotations): mean ${a.mean.toFixed(2)}, std ${a.std.toFixed(2)}, ${a.min}–${a.max}, n ${a.count}`,
+  );
+  console.log(
+    `image sequences (class images, capped): mean ${s.mean.toFixed(2)}, std ${s.std.toFixed(2)}, max ${s.max}`,
+  );
+  console.log(
+    `vocabulary: ${stats.vocabulary.size} words; most frequent: ${stats.vocabulary.words
+      .slice(0, 12)
+      .map((w) => `${w.word} ${w.count}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `splits (class images): train ${stats.splits.train}, validation ${stats.splits.validation}, test ${stats.splits.test}`,
+  );
+}

@@ -1,0 +1,30 @@
+import type { Command } from 'commander';
+import { cxrError } from '../errors.js';
+
+export const DEFAULT_CATALOG = '.cxr/catalog.sqlite';
+
+export function withCatalogOption(command: Command): Command {
+  return command.option('--catalog <file>', 'the catalog (SQLite)', DEFAULT_CATALOG);
+}
+
+/** Parses an integer option with bounds, refusing anything else with INVALID_OPTION. */
+export function integerOption(name: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    throw cxrError('INVALID_OPTION', `--${name} must be an integer from ${min} to ${max}, not '${value}'`, {
+      option: name,
+      value,
+    });
+  }
+  return parsed;
+}
+
+export function choiceOption<T extends string>(name: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) {
+    throw cxrError('INVALID_OPTION', `--${name} must be one of ${choices.join(', ')}, not '${value}'`, {
+      option: name,
+      value,
+    });
+  }
+  return value as T;
+}

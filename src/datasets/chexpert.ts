@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cxrError } from '../errors.js';
+import { type CsvRow, readCsv, requireColumns } from './csv.js';
+import type { AnnotationRecord, ImageRecord, ImportEvent, Importer, StudyRecord } from './record.js';
+
+/** The 14 CheXpert observations; MIMIC-CXR-JPG's label files use the same names. */
+export const OBSERVATIONS = [
+  'No Finding',
+  'Enlarged Cardiomediastinum',
+  'Cardiomegaly',
+  'Lung Opacity',
+  'Lung Lesion',
+  'Edema',
+  'Consolidation',
+  'Pneumonia',
+  'Atelectasis',
+  'Pneumothorax',
+  'Pleural Effusion',
+  'Pleural Other',
+  'Fracture',
+  'Support Devices',
+] as const;
+
+/**
+ * What an uncertain label (−1) becomes: `ones` counts it as present (U-Ones), `zeros` as absent (U-Zeros), `keep`
+ * stores it as an uncertain annotation that label mining leaves out of the classes.
+ */
+export const UNCERTAIN_POLICIES = ['ones', 'zeros', 'keep'] as const;
+export type UncertainPolicy = (typeof UNCERTAIN_POLICIES)[number];
+
+/** 1 → positive, −1 → per policy, 0 or blank → nothing. */
+export function observationsOf(row: CsvRow, policy: UncertainPolicy, imageId?: string): AnnotationRecord[] {
+  const annotations: AnnotationRecord[] = [];
+  for (const observation of OBSERVATIONS) {
+    const value = Number.parseFloat(row[observation] ?? '');
+    const base = imageId === undefined ? {} : { imageId };
+    if (value === 1) annotations.push({ kind: 'finding', raw: observation, ...base });
+    else if (value === -1 && policy === 'ones') annotations.push({ kind: 'finding', raw: observation, ...base });
+    else if (value === -1 && policy === 'keep')
+      annotations.push({ kind: 'finding', raw: observation, certainty: 'uncertain', ...base });
+  }
+  return annotations;
+}
+
+export interface CheXpertOptions {
+  /** `train.csv` / `valid.csv` of CheXpert (either size); image paths in it are relative to its parent's parent. */
+  labels: string;
+  uncertain?: UncertainPolicy;
+}
+
+/** CheXpert: rows are images (`…/patient00001/study1/view1_frontal.jpg`), grouped into studies. */
+export const chexpertImporter: Importer<CheXpertOptions> = {
+  name: 'chexpert',
+  async *read(options: CheXpertOptions): AsyncIterable<ImportEvent> {
+    if (!existsSync(options.labels))
+      throw cxrError('DATASET_NOT_FOUND', `no label file at ${options.labels}`, { path: options.labels });
+    let current: StudyRecord | undefined;
+    let checked = false;
+    for await (const event of readCsv(options.labels)) {
+      if ('skipped' in event) {
+        yield event;
+        continue;
+      }
+      const row = event.row;
+      if (!checked) {
+        requireColumns(row, ['Path', 'Frontal/Lateral', ...OBSERVATIONS], options.labels);
+        checked = true;
+      }
+      const path = row.Path as string;
+      const parts = path.split('/');
+      const patient = parts.at(-3) ?? 'unknown';
+      const study = `${patient}/${parts.at(-2) ?? 'study'}`;
+      const image: ImageRecord = {
+        id: path,
+        path,
+        view: row['Frontal/Lateral'] === 'Lateral' ? 'LATERAL' : row['AP/PA'] || 'FRONTAL',
+      };
+      if (current !== undefined && current.sourceId !== study) {
+        yield { record: current };
+        current = undefined;
+      }
+      current ??= {
+        sourceId: study,
+        patient: { id: patient, sex: row.Sex, age: Number(row.Age) || undefined },
+        images: [],
+        annotations: [],
+      };
+      current.images.push(image);
+      current.annotations.push(...observationsOf(row, options.uncertain ?? 'keep', image.id));
+    }
+    if (current !== undefined) yield { record: current };
+  },
+};
+
+export interface MimicOptions {
+  /** Folder holding `mimic-cxr-2.0.0-metadata.csv(.gz)`, `-chexpert.csv(.gz)` (or `-negbio`) and `-split.csv(.gz)`. */
+  folder: string;
+  labeler?: 'chexpert' | 'negbio';
+  uncertain?: UncertainPolicy;
+}
+
+/** MIMIC-CXR-JPG: studies from the label file, their images from the metadata, splits from the split file. */
+export const mimicImporter: Importer<MimicOptions> = {
+  name: 'mimic',
+  async *read(options: MimicOptions): AsyncIterable<ImportEvent> {
+    const file = (stem: string) => {
+      const found = [`${stem}.csv`, `${stem}.csv.gz`].map((name) => join(options.folder, name)).find(existsSync);
+      if (found === undefined)
+        throw cxrError('DATASET_NOT_FOUND', `no ${stem}.csv(.gz) in ${options.folder}`, { path: options.folder });
+      return found;
+    };
+    const splits = new Map<string, 'train' | 'validation' | 'test'>();
+    for await (const event of readCsv(file('mimic-cxr-2.0.0-split'))) {
+      if ('row' in event) {
+        const split = event.row.split;
+        splits.set(
+          event.row.dicom_id as string,
+          split === 'validate' ? 'validation' : split === 'test' ? 'test' : 'train',
+        );
+      }
+    }
+    const imagesByStudy = new Map<string, ImageRecord[]>();
+    for await (const event of readCsv(file('mimic-cxr-2.0.0-metadata'))) {
+      if (!('row' in event)) continue;
+      const {
+        dicom_id: dicomId,
+        subject_id: subject,
+        study_id: study,
+        ViewPosition: view,
+      } = event.row as Record<string, string>;
+      const list = imagesByStudy.get(study as string) ?? [];
+      list.push({
+        id: dicomId as string,
+        path: `files/p${(subject as string).slice(0, 2)}/p${subject}/s${study}/${dicomId}.jpg`,
+        view: view || undefined,
+        officialSplit: splits.get(dicomId as string),
+      });
+      imagesByStudy.set(study as string, list);
+    }
+    for await (const event of readCsv(file(`mimic-cxr-2.0.0-${options.labeler ?? 'chexpert'}`))) {
+      if ('skipped' in event) {
+        yield event;
+        continue;
+      }
+      const { subject_id: subject, study_id: study } = event.row as Record<string, string>;
+      yield {
+        record: {
+          sourceId: `s${study}`,
+          patient: { id: `p${subject}` },
+          images: imagesByStudy.get(study as string) ?? [],
+          annotations: observationsOf(event.row, options.uncertain ?? 'keep'),
+        },
+      };
+    }
+  },
+};

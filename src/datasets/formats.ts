@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { chestXray14Importer } from './chestxray14.js';
+import { chexpertImporter, mimicImporter, type UncertainPolicy } from './chexpert.js';
+import { indianaCsvImporter } from './indiana-csv.js';
+import { manifestImporter } from './manifest.js';
+import { openiImporter } from './openi.js';
+import type { ImportEvent } from './record.js';
+
+export const FORMATS = ['openi', 'indiana-csv', 'chestxray14', 'chexpert', 'mimic', 'manifest'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface FormatOptions {
+  /** OpenI: a folder of DICOM files (`<parentImage id>.dcm`) instead of PNGs. */
+  dicom?: string;
+  /** indiana-csv: the projections file (default: `indiana_projections.csv` beside the reports). */
+  projections?: string;
+  /** chestxray14: BBox_List file and folder of split lists (default: beside the labels). */
+  boxes?: string;
+  lists?: string;
+  uncertain?: UncertainPolicy;
+}
+
+export interface ResolvedFormat {
+  dataset: string;
+  /** Where images are when the user names no folder (undefined: none). */
+  defaultImages?: string;
+  events(expectTotal: (n: number) => void): AsyncIterable<ImportEvent>;
+}
+
+/** Each published format: its importer, the default dataset name and where its images usually are. */
+export function resolveFormat(format: Format, source: string, options: FormatOptions): ResolvedFormat {
+  const beside = (name: string) => (existsSync(join(dirname(source), name)) ? join(dirname(source), name) : undefined);
+  switch (format) {
+    case 'openi':
+      return {
+        dataset: 'openi',
+        defaultImages: options.dicom,
+        events: (expectTotal) =>
+          openiImporter.read({ reports: source, imageExtension: options.dicom ? 'dcm' : 'png' }, { expectTotal }),
+      };
+    case 'indiana-csv':
+      return {
+        dataset: 'openi',
+        events: () =>
+          indianaCsvImporter.read({
+            reports: source,
+            projections: options.projections ?? beside('indiana_projections.csv') ?? '',
+          }),
+      };
+    case 'chestxray14':
+      return {
+        dataset: 'nih',
+        defaultImages: beside('images'),
+        events: () => chestXray14Importer.read({ labels: source, boxes: options.boxes, lists: options.lists }),
+      };
+    case 'chexpert':
+      // Paths in CheXpert's CSV start with its own folder name (`CheXpert-v1.0-small/train/…`).
+      return {
+        dataset: 'chexpert',
+        defaultImages: dirname(dirname(source)),
+        events: () => chexpertImporter.read({ labels: source, uncertain: options.uncertain }),
+      };
+    case 'mimic':
+      return {
+        dataset: 'mimic',
+        defaultImages: source,
+        events: () => mimicImporter.read({ folder: source, uncertain: options.uncertain }),
+      };
+    case 'manifest':
+      return {
+        dataset: basename(source).replace(/\.(csv|jsonl|ndjson)$/i, ''),
+        defaultImages: dirname(source),
+        events: () => manifestImporter.read({ manifest: source }),
+      };
+  }
+}

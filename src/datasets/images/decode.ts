@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { CxrError, cxrError } from '../../errors.js';
+import { decodeDicom, isDicom } from './dicom.js';
+
+export interface GreyImage {
+  width: number;
+  height: number;
+  /** Row-major grey values in [0, 1]. */
+  data: Float32Array;
+}
+
+export interface ImageInfo {
+  width: number;
+  height: number;
+  format: string;
+}
+
+/**
+ * Any chest X-ray file (PNG, JPEG, TIFF; 8 or 16 bit; grey or RGB; DICOM) to grey values in [0, 1], resized to
+ * `size`×`size` when given (the model's input). Failures carry IMAGE_MISSING, IMAGE_CORRUPT, IMAGE_UNSUPPORTED or
+ * DICOM_COMPRESSED_UNSUPPORTED.
+ */
+export async function decodeGrey(input: string | Uint8Array, size?: number): Promise<GreyImage> {
+  const bytes = typeof input === 'string' ? await readBytes(input) : input;
+  const name = typeof input === 'string' ? input : 'image';
+  if (isDicom(bytes)) {
+    const dicom = decodeDicom(bytes, name);
+    if (size === undefined) return dicom;
+    return resizeGrey(dicom, size);
+  }
+  try {
+    let pipeline = sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('grey16');
+    if (size !== undefined) pipeline = pipeline.resize(size, size, { fit: 'fill' });
+    const { data, info } = await pipeline.raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
+    const samples = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+    const grey = new Float32Array(info.width * info.height);
+    for (let p = 0; p < grey.length; p++) grey[p] = (samples[p * info.channels] as number) / 65535;
+    return { width: info.width, height: info.height, data: grey };
+  } catch (error) {
+    throw asImageError(error, name, bytes);
+  }
+}
+
+/** Size and format from the header only (fast); a file sharp cannot even identify is IMAGE_CORRUPT. */
+export async function readImageInfo(path: string): Promise<ImageInfo> {
+  const bytes = await readBytes(path);
+  if (isDicom(bytes)) {
+    const dicom = decodeDicom(bytes, path);
+    return { width: dicom.width, height: dicom.height, format: 'dicom' };
+  }
+  try {
+    const meta = await sharp(bytes).metadata();
+    return { width: meta.width ?? 0, height: meta.height ?? 0, format: meta.format ?? 'unknown' };
+  } catch (error) {
+    throw asImageError(error, path, bytes);
+  }
+}
+
+async function resizeGrey(image: GreyImage, size: number): Promise<GreyImage> {
+  const input = Uint16Array.from(image.data, (v) => Math.round(v * 65535));
+  const { data } = await sharp(input, { raw: { width: image.width, height: image.height, channels: 1 } })
+    .resize(size, size, { fit: 'fill' })
+    .toColourspace('grey16')
+    .raw({ depth: 'ushort' })
+    .toBuffer({ resolveWithObject: true });
+  const samples = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
+  return { width: size, height: size, data: Float32Array.from(samples, (v) => v / 65535) };
+}
+
+async function readBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw cxrError('IMAGE_MISSING', `image file not found: ${path}`, { path });
+    throw cxrError('IMAGE_CORRUPT', `cannot read ${path}: ${(error as Error).message}`, { path });
+  }
+}
+
+/** A file that starts like an image format we read but fails to decode is corrupt; anything else is unsupported. */
+function asImageError(error: unknown, name: string, bytes: Uint8Array): CxrError {
+  if (error instanceof CxrError) return error;
+  const message = (error as Error).message ?? String(error);
+  return cxrError(looksLikeImage(bytes) ? 'IMAGE_CORRUPT' : 'IMAGE_UNSUPPORTED', `${name}: ${message}`, { path: name });
+}
+
+const SIGNATURES = [
+  [0x89, 0x50, 0x4e, 0x47], // PNG
+  [0xff, 0xd8, 0xff], // JPEG
+  [0x49, 0x49, 0x2a, 0x00], // TIFF, little-endian
+  [0x4d, 0x4d, 0x00, 0x2a], // TIFF, big-endian
+];
+
+function looksLikeImage(bytes: Uint8Array): boolean {
+  return SIGNATURES.some((signature) => signature.every((byte, i) => bytes[i] === byte));
+}

@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { isCxrError } from '../errors.js';
+import type { Catalog, CheckedImage } from '../store/catalog.js';
+import { decodeGrey, readImageInfo } from './images/decode.js';
+import { resolveInside } from './paths.js';
+import type { ImportEvent, SkippedItem, StudyRecord } from './record.js';
+
+/** How much of each image file the import checks: decode it fully, read its header, or trust it. */
+export type VerifyLevel = 'decode' | 'header' | 'none';
+
+export interface ImportOptions {
+  /** Name records are keyed under (`openi`, `nih` …). */
+  dataset: string;
+  /** The folder image paths are relative to; absent: images are recorded without files (status `missing`). */
+  images?: string;
+  /** Keep records whose image files are absent, marking the images `missing`. Default false. */
+  allowMissingImages?: boolean;
+  verify?: VerifyLevel;
+  /** Records written per transaction. Default 200. */
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  records: number;
+  total?: number;
+  written: number;
+  unchanged: number;
+  skipped: number;
+}
+
+export interface ImportSummary extends ImportProgress {
+  importId: number;
+  images: number;
+  missingImages: number;
+  interrupted: boolean;
+  skippedItems: SkippedItem[];
+}
+
+/**
+ * Runs an importer's records into the catalog: image paths are confined to the image folder and checked, each
+ * failure skips only what failed with a coded reason, unchanged records are not rewritten (so an interrupted
+ * import resumes quickly), and records are written in transactions of `batchSize`.
+ */
+export async function runImport(
+  catalog: Catalog,
+  importer: string,
+  source: string,
+  events: (expectTotal: (n: number) => void) => AsyncIterable<ImportEvent>,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const verify = options.verify ?? 'decode';
+  const batchSize = options.batchSize ?? 200;
+  const importId = catalog.beginImport(importer, options.dataset, resolve(source), {
+    ...options,
+    signal: undefined,
+    onProgress: undefined,
+  });
+  const summary: ImportSummary = {
+    importId,
+    records: 0,
+    written: 0,
+    unchanged: 0,
+    skipped: 0,
+    images: 0,
+    missingImages: 0,
+    interrupted: false,
+    skippedItems: [],
+  };
+  let pending: Array<() => void> = [];
+  const flush = () => {
+    const writes = pending;
+    pending = [];
+    catalog.transaction(() => {
+      for (const write of writes) write();
+    });
+  };
+  const skip = (item: SkippedItem) => {
+    summary.skipped++;
+    summary.skippedItems.push(item);
+  };
+  for await (const event of events((n) => {
+    summary.total = n;
+  })) {
+    if ('skipped' in event) {
+      skip(event.skipped);
+    } else {
+      summary.records++;
+      const record = event.record;
+      const hash = recordHash(record, options);
+      if (catalog.isUnchanged(`${options.dataset}:${record.sourceId}`, hash)) {
+        summary.unchanged++;
+      } else {
+        const checked = await checkImages(record, options, verify, skip);
+        summary.images += checked.length;
+        summary.missingImages += checked.filter((image) => image.status === 'missing').length;
+        const complete = checked.length === record.images.length;
+        // A record with a failed image is written with a hash that never matches, so a re-import retries it.
+        pending.push(() =>
+          catalog.writeStudy(options.dataset, importId, record, complete ? hash : `${hash}:partial`, checked),
+        );
+        summary.written++;
+      }
+    }
+    if (pending.length >= batchSize) flush();
+    options.onProgress?.(summary);
+    if (options.signal?.aborted) {
+      summary.interrupted = true;
+      break;
+    }
+  }
+  flush();
+  const { skippedItems, importId: _, interrupted, ...counts } = summary;
+  catalog.finishImport(importId, counts as unknown as Record<string, number>, skippedItems, !interrupted);
+  return summary;
+}
+
+async function checkImages(
+  record: StudyRecord,
+  options: ImportOptions,
+  verify: VerifyLevel,
+  skip: (item: SkippedItem) => void,
+): Promise<CheckedImage[]> {
+  const checked: CheckedImage[] = [];
+  for (const image of record.images) {
+    if (image.path === undefined || options.images === undefined) {
+      if (options.allowMissingImages) checked.push({ id: image.id, status: 'missing' });
+      else
+        skip({
+          code: 'IMAGE_MISSING',
+          item: image.id,
+          message: 'no image folder given (use --images or --allow-missing-images)',
+        });
+      continue;
+    }
+    try {
+      const file = resolveInside(options.images, image.path);
+      if (verify === 'none') {
+        checked.push({ id: image.id, status: 'unverified' });
+      } else if (verify === 'header') {
+        const info = await readImageInfo(file);
+        checked.push({ id: image.id, status: 'ok', width: info.width, height: info.height });
+      } else {
+        const info = await readImageInfo(file);
+        await decodeGrey(file, 32);
+        checked.push({ id: image.id, status: 'ok', width: info.width, height: info.height });
+      }
+    } catch (error) {
+      if (!isCxrError(error)) throw error;
+      if (error.code === 'IMAGE_MISSING' && options.allowMissingImages) {
+        checked.push({ id: image.id, status: 'missing' });
+      } else {
+        skip({ code: error.code, item: image.path, message: error.message });
+      }
+    }
+  }
+  return checked;
+}
+
+/** What makes a re-import of a record a no-op: its content and the options that shape how it is stored. */
+function recordHash(record: StudyRecord, options: ImportOptions): string {
+  return createHash('sha1')
+    .update(
+      JSON.stringify([record, options.images ?? null, options.allowMissingImages ?? false, options.verify ?? 'decode']),
+    )
+    .digest('hex');
+}

@@ -1,0 +1,210 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { SkippedItem, StudyRecord } from '../datasets/record.js';
+import { parseFinding, parseMesh } from '../labels/mesh.js';
+import { migrate } from './migrations.js';
+
+export type ImageStatus = 'ok' | 'missing' | 'unverified';
+
+/** An image of a record after the import pipeline checked its file. */
+export interface CheckedImage {
+  id: string;
+  status: ImageStatus;
+  width?: number;
+  height?: number;
+}
+
+export interface CatalogStats {
+  studies: number;
+  images: number;
+  imagesByStatus: Record<string, number>;
+  reports: number;
+  reportsWithoutImages: number;
+  annotations: number;
+  normalStudies: number;
+  datasets: string[];
+}
+
+/** The catalog: one SQLite file (WAL) holding what datasets contain. Schema: `db/*.sql`. */
+export class Catalog {
+  readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  static open(path: string): Catalog {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    return new Catalog(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  beginImport(importer: string, dataset: string, source: string, options: unknown): number {
+    const result = this.db
+      .prepare('INSERT INTO imports (importer, dataset, source, options, started_at) VALUES (?, ?, ?, ?, ?)')
+      .run(importer, dataset, source, JSON.stringify(options), new Date().toISOString());
+    return Number(result.lastInsertRowid);
+  }
+
+  finishImport(importId: number, counts: Record<string, number>, skipped: SkippedItem[], finished: boolean): void {
+    this.db
+      .prepare('UPDATE imports SET finished_at = ?, counts = ?, skipped = ? WHERE id = ?')
+      .run(finished ? new Date().toISOString() : null, JSON.stringify(counts), JSON.stringify(skipped), importId);
+  }
+
+  /** True when the study is stored with exactly this content: re-importing it is a no-op. */
+  isUnchanged(studyId: string, recordHash: string): boolean {
+    const row = this.db.prepare('SELECT record_hash AS hash FROM studies WHERE id = ?').get(studyId) as
+      | { hash: string }
+      | undefined;
+    return row?.hash === recordHash;
+  }
+
+  /** Existing image rows by id (so an image that fails a re-check keeps what the catalog already had). */
+  knownImages(imageIds: string[]): Set<string> {
+    const statement = this.db.prepare("SELECT 1 FROM images WHERE id = ? AND status = 'ok'");
+    return new Set(imageIds.filter((id) => statement.get(id) !== undefined));
+  }
+
+  /**
+   * Writes one study as the record states it: the study, patient, report, images that passed their checks and the
+   * parsed ground truth. Images of the record that failed a check keep any row the catalog already had.
+   */
+  writeStudy(
+    dataset: string,
+    importId: number,
+    record: StudyRecord,
+    recordHash: string,
+    checked: CheckedImage[],
+  ): void {
+    const studyId = `${dataset}:${record.sourceId}`;
+    const patientId = record.patient === undefined ? null : `${dataset}:${record.patient.id}`;
+    if (record.patient !== undefined) {
+      this.db
+        .prepare(
+          `INSERT INTO patients (id, dataset, sex, age) VALUES (?, ?, ?, ?)
+           ON CONFLICT(id) DO UPDATE SET sex = excluded.sex, age = excluded.age`,
+        )
+        .run(patientId, dataset, record.patient.sex ?? null, record.patient.age ?? null);
+    }
+    this.db
+      .prepare(
+        `INSERT INTO studies (id, dataset, source_id, patient_id, import_id, record_hash) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET patient_id = excluded.patient_id, import_id = excluded.import_id,
+           record_hash = excluded.record_hash`,
+      )
+      .run(studyId, dataset, record.sourceId, patientId, importId, recordHash);
+    this.writeReport(studyId, record);
+    this.writeImages(dataset, studyId, record, checked);
+    this.writeAnnotations(dataset, studyId, record);
+  }
+
+  private writeReport(studyId: string, record: StudyRecord): void {
+    this.db.prepare('DELETE FROM reports WHERE study_id = ?').run(studyId);
+    const r = record.report;
+    if (r === undefined) return;
+    this.db
+      .prepare('INSERT INTO reports (study_id, comparison, indication, findings, impression) VALUES (?, ?, ?, ?, ?)')
+      .run(studyId, r.comparison ?? null, r.indication ?? null, r.findings ?? null, r.impression ?? null);
+  }
+
+  private writeImages(dataset: string, studyId: string, record: StudyRecord, checked: CheckedImage[]): void {
+    const keep = new Set(record.images.map((image) => `${dataset}:${image.id}`));
+    for (const row of this.db.prepare('SELECT id FROM images WHERE study_id = ?').all(studyId) as Array<{
+      id: string;
+    }>) {
+      if (!keep.has(row.id)) this.db.prepare('DELETE FROM images WHERE id = ?').run(row.id);
+    }
+    const upsert = this.db.prepare(
+      `INSERT INTO images (id, study_id, path, view, status, width, height, official_split) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET study_id = excluded.study_id, path = excluded.path, view = excluded.view,
+         status = excluded.status, width = excluded.width, height = excluded.height, official_split = excluded.official_split`,
+    );
+    const byId = new Map(checked.map((image) => [image.id, image]));
+    for (const image of record.images) {
+      const check = byId.get(image.id);
+      if (check === undefined) continue; // failed its check: whatever the catalog had stays
+      upsert.run(
+        `${dataset}:${image.id}`,
+        studyId,
+        image.path ?? null,
+        image.view ?? null,
+        check.status,
+        check.width ?? image.width ?? null,
+        check.height ?? image.height ?? null,
+        image.officialSplit ?? null,
+      );
+    }
+  }
+
+  private writeAnnotations(dataset: string, studyId: string, record: StudyRecord): void {
+    this.db.prepare('DELETE FROM annotations WHERE study_id = ?').run(studyId);
+    const insert = this.db.prepare(
+      `INSERT INTO annotations (study_id, image_id, kind, raw, heading, location, laterality, severity, descriptors, certainty, box)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const known = this.db.prepare('SELECT 1 FROM images WHERE id = ?');
+    for (const annotation of record.annotations) {
+      const parsed =
+        annotation.kind === 'mesh' ? parseMesh(annotation.raw) : parseFinding(annotation.raw, annotation.box);
+      const imageId = annotation.imageId === undefined ? null : `${dataset}:${annotation.imageId}`;
+      if (imageId !== null && known.get(imageId) === undefined) continue; // its image was skipped
+      insert.run(
+        studyId,
+        imageId,
+        annotation.kind,
+        annotation.raw,
+        parsed.topTerm,
+        JSON.stringify(parsed.location),
+        parsed.laterality ?? null,
+        parsed.severity ?? null,
+        JSON.stringify(parsed.descriptors),
+        annotation.certainty ?? 'positive',
+        annotation.box === undefined ? null : JSON.stringify(annotation.box),
+      );
+    }
+  }
+
+  stats(dataset?: string): CatalogStats {
+    const where = dataset === undefined ? '' : 'WHERE s.dataset = @dataset';
+    const params = dataset === undefined ? {} : { dataset };
+    const count = (sql: string) => (this.db.prepare(sql).get(params) as { n: number }).n;
+    const byStatus = this.db
+      .prepare(
+        `SELECT i.status AS status, COUNT(*) AS n FROM images i JOIN studies s ON s.id = i.study_id ${where} GROUP BY i.status`,
+      )
+      .all(params) as Array<{ status: string; n: number }>;
+    return {
+      studies: count(`SELECT COUNT(*) AS n FROM studies s ${where}`),
+      images: count(`SELECT COUNT(*) AS n FROM images i JOIN studies s ON s.id = i.study_id ${where}`),
+      imagesByStatus: Object.fromEntries(byStatus.map((row) => [row.status, row.n])),
+      reports: count(`SELECT COUNT(*) AS n FROM reports r JOIN studies s ON s.id = r.study_id ${where}`),
+      reportsWithoutImages: count(
+        `SELECT COUNT(*) AS n FROM reports r JOIN studies s ON s.id = r.study_id ${where} ${where ? 'AND' : 'WHERE'}
+         NOT EXISTS (SELECT 1 FROM images i WHERE i.study_id = r.study_id)`,
+      ),
+      annotations: count(`SELECT COUNT(*) AS n FROM annotations a JOIN studies s ON s.id = a.study_id ${where}`),
+      normalStudies: count(
+        `SELECT COUNT(*) AS n FROM studies s ${where} ${where ? 'AND' : 'WHERE'}
+         EXISTS (SELECT 1 FROM annotations a WHERE a.study_id = s.id AND a.heading = 'normal')
+         AND NOT EXISTS (SELECT 1 FROM annotations a WHERE a.study_id = s.id AND a.heading <> 'normal')`,
+      ),
+      datasets: (
+        this.db.prepare('SELECT DISTINCT dataset FROM studies ORDER BY dataset').all() as Array<{ dataset: string }>
+      ).map((row) => row.dataset),
+    };
+  }
+}
