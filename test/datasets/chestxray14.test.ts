@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chestXray14Importer } from '../../src/datasets/chestxray14.js';
 import { groupHeader } from '../../src/datasets/csv.js';
+import { mineLabels } from '../../src/labels/mine.js';
 import { tempDir, writeImage, writeText } from '../helpers/fixtures.js';
 import { importInto } from '../helpers/import.js';
 import { hasShared, sharedPath } from '../helpers/shared-data.js';
@@ -88,6 +89,15 @@ describe.runIf(hasShared('nih-sample'))('ChestX-ray14: the real NIH sample', () 
       .get() as { n: number };
     expect(pneumonia.n).toBeGreaterThan(250);
     expect(stats.normalStudies).toBeGreaterThan(250);
+    // Mined with a split by patient: no patient's images straddle splits.
+    const mined = mineLabels(catalog, { minCases: 20 });
+    expect(mined.classes.map((c) => c.name)).toEqual(expect.arrayContaining(['normal', 'pneumonia']));
+    const straddling = catalog.db
+      .prepare(
+        'SELECT s.patient_id FROM image_labels l JOIN images i ON i.id = l.image_id JOIN studies s ON s.id = i.study_id GROUP BY s.patient_id HAVING COUNT(DISTINCT l.split) > 1',
+      )
+      .all();
+    expect(straddling).toEqual([]);
     catalog.close();
   });
 });
