@@ -5,6 +5,7 @@ import { registerBackendsCommand } from './backends.js';
 import { registerImportCommand } from './import.js';
 import { registerLabelsCommand } from './labels.js';
 import { registerQuickstartCommand } from './quickstart.js';
+import { registerSampleCommand } from './sample.js';
 
 const program = new Command()
   .name('cxr')
@@ -12,6 +13,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerQuickstartCommand(program);
+registerSampleCommand(program);
 registerImportCommand(program);
 registerLabelsCommand(program);
 registerBackendsCommand(program);
