@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type MiningStats, mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
-import { integerOption, withCatalogOption } from './shared-options.js';
+import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
 
 interface LabelsCliOptions {
   catalog: string;
@@ -10,6 +10,7 @@ interface LabelsCliOptions {
   seed: string;
   maxWords: string;
   minHeldOut: string;
+  labels: string;
   json?: boolean;
 }
 
@@ -22,6 +23,7 @@ export function registerLabelsCommand(program: Command): void {
     .option('--seed <n>', 'seed of the split', '1')
     .option('--max-words <n>', 'words per annotation sequence', '5')
     .option('--min-held-out <n>', 'images of each class kept for validation and for test, at least', '10')
+    .option('--labels <source>', 'ground truth: auto | mesh | dataset | reports (mined from report text)', 'auto')
     .option('--json', 'machine-readable statistics on stdout')
     .action((options: LabelsCliOptions) => {
       const catalog = Catalog.open(options.catalog);
@@ -32,6 +34,7 @@ export function registerLabelsCommand(program: Command): void {
           seed: integerOption('seed', options.seed, 0),
           maxWords: integerOption('max-words', options.maxWords, 1, 20),
           minHeldOut: integerOption('min-held-out', options.minHeldOut, 0),
+          labels: choiceOption('labels', options.labels, ['auto', 'mesh', 'dataset', 'reports'] as const),
         });
         if (options.json) console.log(JSON.stringify(stats, null, 2));
         else printStats(stats);

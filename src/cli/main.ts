@@ -4,6 +4,7 @@ import { isCxrError } from '../errors.js';
 import { registerBackendsCommand } from './backends.js';
 import { registerImportCommand } from './import.js';
 import { registerLabelsCommand } from './labels.js';
+import { registerReportMiningCommands } from './mine-reports.js';
 import { registerQuickstartCommand } from './quickstart.js';
 import { registerSampleCommand } from './sample.js';
 
@@ -16,6 +17,7 @@ registerQuickstartCommand(program);
 registerSampleCommand(program);
 registerImportCommand(program);
 registerLabelsCommand(program);
+registerReportMiningCommands(program);
 registerBackendsCommand(program);
 
 try {

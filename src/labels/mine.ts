@@ -3,6 +3,7 @@ import type { Box } from '../datasets/record.js';
 import { cxrError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { type ParsedAnnotation, parseFinding, parseMesh } from './mesh.js';
+import { mineReport } from './reports/miner.js';
 import { annotationWords } from './sequences.js';
 import { assignSplits, type Split } from './splits.js';
 import { NORMAL } from './vocabulary.js';
@@ -16,6 +17,11 @@ export const MiningOptions = z.object({
   minHeldOut: z.number().int().min(0).default(10),
   /** Only this dataset's images; default all. */
   dataset: z.string().optional(),
+  /**
+   * Where the ground truth comes from: `mesh` (manual MeSH annotations), `dataset` (published labels), `reports`
+   * (mined from the report text, for collections without annotations), or `auto` (every annotation stored).
+   */
+  labels: z.enum(['auto', 'mesh', 'dataset', 'reports']).default('auto'),
 });
 export type MiningOptions = z.input<typeof MiningOptions>;
 
@@ -70,7 +76,7 @@ interface Labelled {
  */
 export function mineLabels(catalog: Catalog, input: MiningOptions = {}): MiningStats {
   const options = MiningOptions.parse(input);
-  const { images, annotationsByStudy } = load(catalog, options.dataset);
+  const { images, annotationsByStudy } = load(catalog, options.dataset, options.labels);
   const lengths: number[] = [];
   const labelled: Labelled[] = [];
   for (const image of images) {
@@ -132,7 +138,7 @@ function splitImages(labelled: Labelled[], options: z.output<typeof MiningOption
   );
 }
 
-function load(catalog: Catalog, dataset: string | undefined) {
+function load(catalog: Catalog, dataset: string | undefined, labels: z.output<typeof MiningOptions>['labels']) {
   const filter = dataset === undefined ? '' : 'WHERE s.dataset = ?';
   const params = dataset === undefined ? [] : [dataset];
   const images = catalog.db
@@ -140,12 +146,16 @@ function load(catalog: Catalog, dataset: string | undefined) {
       `SELECT i.id, i.study_id, s.patient_id, i.official_split FROM images i JOIN studies s ON s.id = i.study_id ${filter} ORDER BY i.id`,
     )
     .all(...params) as ImageRow[];
-  const rows = catalog.db
-    .prepare(
-      `SELECT a.study_id, a.image_id, a.kind, a.raw, a.box FROM annotations a JOIN studies s ON s.id = a.study_id
-       ${filter} ${filter ? 'AND' : 'WHERE'} a.certainty = 'positive' ORDER BY a.id`,
-    )
-    .all(...params) as AnnotationRow[];
+  const kind = labels === 'mesh' ? "AND a.kind = 'mesh'" : labels === 'dataset' ? "AND a.kind = 'finding'" : '';
+  const rows =
+    labels === 'reports'
+      ? minedFromReports(catalog, filter, params)
+      : (catalog.db
+          .prepare(
+            `SELECT a.study_id, a.image_id, a.kind, a.raw, a.box FROM annotations a JOIN studies s ON s.id = a.study_id
+             ${filter} ${filter ? 'AND' : 'WHERE'} a.certainty = 'positive' ${kind} ORDER BY a.id`,
+          )
+          .all(...params) as AnnotationRow[]);
   const annotationsByStudy = new Map<string, AnnotationRow[]>();
   for (const row of rows) {
     const list = annotationsByStudy.get(row.study_id) ?? [];
@@ -153,6 +163,22 @@ function load(catalog: Catalog, dataset: string | undefined) {
     annotationsByStudy.set(row.study_id, list);
   }
   return { images, annotationsByStudy };
+}
+
+/** Annotations read from each study's report text by the report miner, as if an indexer had written them. */
+function minedFromReports(catalog: Catalog, filter: string, params: string[]): AnnotationRow[] {
+  const reports = catalog.db
+    .prepare(`SELECT r.study_id, r.findings, r.impression FROM reports r JOIN studies s ON s.id = r.study_id ${filter}`)
+    .all(...params) as Array<{ study_id: string; findings: string | null; impression: string | null }>;
+  return reports.flatMap((r) =>
+    mineReport({ findings: r.findings ?? undefined, impression: r.impression ?? undefined }).mesh.map((raw) => ({
+      study_id: r.study_id,
+      image_id: null,
+      kind: 'mesh' as const,
+      raw,
+      box: null,
+    })),
+  );
 }
 
 function write(

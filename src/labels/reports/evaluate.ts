@@ -1,0 +1,116 @@
+import type { ReportSections } from '../../datasets/record.js';
+import { parseMesh } from '../mesh.js';
+import { NORMAL } from '../vocabulary.js';
+import { mineReport } from './miner.js';
+
+export interface LabelledReport {
+  id: string;
+  report: ReportSections;
+  /** The report's MeSH/major strings. */
+  gold: string[];
+}
+
+export interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+export interface HeadingScore extends Counts {
+  heading: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface MinerEvaluation {
+  reports: number;
+  headings: { microF1: number; macroF1: number; precision: number; recall: number };
+  headingSide: { f1: number } & Counts;
+  headingSeverity: { f1: number } & Counts;
+  normalAccuracy: number;
+  perHeading: HeadingScore[];
+  reportsPerSecond: number;
+}
+
+/** `No Indexing` says the indexer skipped the report; nothing in the text can predict it, so it is not scored. */
+const UNSCORED = new Set(['no indexing']);
+
+/**
+ * Mined annotations against each report's `MeSH/major`: headings (first piece, `normal` included) as sets per
+ * report, micro and macro F1; (heading, side) and (heading, severity) pairs where the truth states them; and
+ * normal-vs-abnormal accuracy.
+ */
+export function evaluateMiner(reports: LabelledReport[]): MinerEvaluation {
+  const perHeading = new Map<string, Counts>();
+  const side: Counts = { tp: 0, fp: 0, fn: 0 };
+  const severity: Counts = { tp: 0, fp: 0, fn: 0 };
+  let normalCorrect = 0;
+  const started = performance.now();
+  const mined = reports.map((r) => mineReport(r.report));
+  const seconds = (performance.now() - started) / 1000;
+  reports.forEach((labelled, i) => {
+    const gold = labelled.gold.map(parseMesh).filter((p) => !UNSCORED.has(p.heading));
+    const predicted = (mined[i]?.mesh ?? []).map(parseMesh);
+    const goldHeadings = new Set(gold.map((p) => p.heading));
+    const predictedHeadings = new Set(predicted.map((p) => p.heading));
+    for (const heading of new Set([...goldHeadings, ...predictedHeadings])) {
+      const counts = perHeading.get(heading) ?? { tp: 0, fp: 0, fn: 0 };
+      if (goldHeadings.has(heading) && predictedHeadings.has(heading)) counts.tp++;
+      else if (predictedHeadings.has(heading)) counts.fp++;
+      else counts.fn++;
+      perHeading.set(heading, counts);
+    }
+    comparePairs(gold, predicted, (p) => p.laterality, side);
+    comparePairs(gold, predicted, (p) => p.severity, severity);
+    const goldNormal = !gold.some((p) => p.heading !== NORMAL && p.isFinding);
+    if (goldNormal === (mined[i]?.normal ?? true)) normalCorrect++;
+  });
+  const total = [...perHeading.values()].reduce(
+    (sum, c) => ({ tp: sum.tp + c.tp, fp: sum.fp + c.fp, fn: sum.fn + c.fn }),
+    { tp: 0, fp: 0, fn: 0 },
+  );
+  const scores = [...perHeading].map(([heading, c]) => ({ heading, ...c, ...prf(c), support: c.tp + c.fn }));
+  scores.sort((a, b) => b.support - a.support || a.heading.localeCompare(b.heading));
+  const supported = scores.filter((s) => s.support > 0);
+  const micro = prf(total);
+  return {
+    reports: reports.length,
+    headings: {
+      microF1: micro.f1,
+      macroF1: supported.reduce((sum, s) => sum + s.f1, 0) / Math.max(1, supported.length),
+      precision: micro.precision,
+      recall: micro.recall,
+    },
+    headingSide: { ...side, f1: prf(side).f1 },
+    headingSeverity: { ...severity, f1: prf(severity).f1 },
+    normalAccuracy: normalCorrect / Math.max(1, reports.length),
+    perHeading: scores,
+    reportsPerSecond: reports.length / Math.max(seconds, 1e-9),
+  };
+}
+
+/** (heading, value) pairs where the truth states a value: a predicted pair on a heading the truth has is scored. */
+function comparePairs(
+  gold: ReturnType<typeof parseMesh>[],
+  predicted: ReturnType<typeof parseMesh>[],
+  value: (p: ReturnType<typeof parseMesh>) => string | undefined,
+  counts: Counts,
+): void {
+  const pairs = (list: ReturnType<typeof parseMesh>[]) =>
+    new Set(list.filter((p) => value(p) !== undefined).map((p) => `${p.heading}|${value(p)}`));
+  const goldPairs = pairs(gold);
+  const goldHeadings = new Set(gold.filter((p) => value(p) !== undefined).map((p) => p.heading));
+  const predictedPairs = new Set(
+    [...pairs(predicted)].filter((pair) => goldHeadings.has(pair.split('|')[0] as string)),
+  );
+  for (const pair of predictedPairs) goldPairs.has(pair) ? counts.tp++ : counts.fp++;
+  for (const pair of goldPairs) if (!predictedPairs.has(pair)) counts.fn++;
+}
+
+function prf(c: Counts): { precision: number; recall: number; f1: number } {
+  const precision = c.tp + c.fp === 0 ? 0 : c.tp / (c.tp + c.fp);
+  const recall = c.tp + c.fn === 0 ? 0 : c.tp / (c.tp + c.fn);
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+}
