@@ -1,5 +1,5 @@
-import { backend_util, type Conv2DBackpropFilterAttrs, type KernelBackend, type TensorInfo } from '@tensorflow/tfjs';
-import { cxrError } from '../../errors.js';
+import type { backend_util, Conv2DBackpropFilterAttrs, KernelBackend, TensorInfo } from '@tensorflow/tfjs';
+import { assertShape, channelsLastConvInfo } from './conv-geometry.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 import { spatialWindow } from './spatial-window.js';
 
@@ -28,7 +28,7 @@ export function conv2dBackpropFilter(
   attrs: BackpropFilterAttrs,
 ): TensorInfo {
   const { x, dy } = inputs;
-  const info = convInfoOf(x, attrs);
+  const info = channelsLastConvInfo('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
   assertShape(dy, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'dy');
   return withKernelCalls(backend, backendName, (calls) => {
     const needRows = (info.outHeight - 1) * info.strideHeight + (info.filterHeight - 1) * info.dilationHeight + 1;
@@ -106,29 +106,4 @@ function viaTapProducts(
   }
   const stacked = calls.run('Concat', taps as unknown as Record<string, TensorInfo>, { axis: 0 });
   return calls.reshape(stacked, [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]);
-}
-
-function convInfoOf(x: TensorInfo, attrs: BackpropFilterAttrs): backend_util.Conv2DInfo {
-  if (attrs.dataFormat === 'NCHW') {
-    throw cxrError('KERNEL_UNSUPPORTED', 'Conv2DBackpropFilter: only NHWC data is supported (as by the wasm Conv2D)');
-  }
-  return backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-}
-
-export function assertShape(tensor: TensorInfo, expected: number[], name: string): void {
-  if (tensor.shape.length !== expected.length || tensor.shape.some((size, axis) => size !== expected[axis])) {
-    throw cxrError('KERNEL_UNSUPPORTED', `${name} has shape [${tensor.shape}], expected [${expected}]`, {
-      actual: tensor.shape,
-      expected,
-    });
-  }
 }

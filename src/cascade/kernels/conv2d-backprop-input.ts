@@ -1,6 +1,5 @@
-import { backend_util, type Conv2DBackpropInputAttrs, type KernelBackend, type TensorInfo } from '@tensorflow/tfjs';
-import { cxrError } from '../../errors.js';
-import { assertShape } from './conv2d-backprop-filter.js';
+import type { backend_util, Conv2DBackpropInputAttrs, KernelBackend, TensorInfo } from '@tensorflow/tfjs';
+import { assertShape, channelsLastConvInfo } from './conv-geometry.js';
 import { type KernelCalls, withKernelCalls } from './kernel-calls.js';
 import { spatialWindow } from './spatial-window.js';
 
@@ -24,19 +23,7 @@ export function conv2dBackpropInput(
   attrs: BackpropInputAttrs,
 ): TensorInfo {
   const { dy, filter } = inputs;
-  if (attrs.dataFormat === 'NCHW') {
-    throw cxrError('KERNEL_UNSUPPORTED', 'Conv2DBackpropInput: only NHWC data is supported (as by the wasm Conv2D)');
-  }
-  const info = backend_util.computeConv2DInfo(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = channelsLastConvInfo('Conv2DBackpropInput', attrs.inputShape, filter.shape, attrs);
   assertShape(dy, [info.batchSize, info.outHeight, info.outWidth, info.outChannels], 'dy');
   return withKernelCalls(backend, backendName, (calls) => {
     const spread = spreadByStride(calls, dy, info);

@@ -265,16 +265,15 @@ function drawFinding(canvas: Canvas, body: Body, finding: Finding, random: Rando
     }
     case 'mass': {
       const [x, y] = lobePoint(body, side, finding.lobe, random);
-      for (let i = 0; i < 3; i++)
-        canvas.ellipse(
-          x + random.normal(0, 0.03),
-          y + random.normal(0, 0.03),
-          random.uniform(0.07, 0.1),
-          random.uniform(0.06, 0.09),
-          0.16,
-          'add',
-          0.3,
-        );
+      blobCloud(canvas, random, {
+        x,
+        y,
+        count: 3,
+        spread: [0.03, 0.03],
+        radius: [0.06, 0.1],
+        value: 0.16,
+        softness: 0.3,
+      });
       break;
     }
     case 'granuloma': {
@@ -286,16 +285,15 @@ function drawFinding(canvas: Canvas, body: Body, finding: Finding, random: Rando
       const [x, y] = lobePoint(body, side, finding.lobe, random);
       if (finding.descriptor === 'focal') canvas.ellipse(x, y, 0.12, 0.1, 0.2, 'add', 0.7);
       else
-        for (let i = 0; i < 9; i++)
-          canvas.ellipse(
-            x + random.normal(0, 0.07),
-            y + random.normal(0, 0.05),
-            random.uniform(0.03, 0.06),
-            random.uniform(0.025, 0.05),
-            0.09,
-            'add',
-            0.6,
-          );
+        blobCloud(canvas, random, {
+          x,
+          y,
+          count: 9,
+          spread: [0.07, 0.05],
+          radius: [0.025, 0.06],
+          value: 0.09,
+          softness: 0.6,
+        });
       break;
     }
     case 'atelectasis': {
@@ -323,6 +321,35 @@ function drawFinding(canvas: Canvas, body: Body, finding: Finding, random: Rando
       break;
     }
     default:
+  }
+}
+
+/** Overlapping soft blobs around a point: an irregular mass, or patchy airspace opacity. */
+function blobCloud(
+  canvas: Canvas,
+  random: Random,
+  cloud: {
+    x: number;
+    y: number;
+    count: number;
+    spread: [number, number];
+    radius: [number, number];
+    value: number;
+    softness: number;
+  },
+): void {
+  for (let i = 0; i < cloud.count; i++) {
+    const rx = random.uniform(cloud.radius[0], cloud.radius[1]);
+    const ry = rx * random.uniform(0.8, 1);
+    canvas.ellipse(
+      cloud.x + random.normal(0, cloud.spread[0]),
+      cloud.y + random.normal(0, cloud.spread[1]),
+      rx,
+      ry,
+      cloud.value,
+      'add',
+      cloud.softness,
+    );
   }
 }
 
