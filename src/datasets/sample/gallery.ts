@@ -1,7 +1,7 @@
 import sharp from 'sharp';
+import { Random } from '../../random.js';
 import { type Finding, meshOf } from './findings.js';
 import { renderRadiograph } from './radiograph.js';
-import { Random } from './random.js';
 
 /** One tile per finding and grade (and the normal film first), for a person to judge the generator by. */
 export const GALLERY_FINDINGS: Finding[][] = [

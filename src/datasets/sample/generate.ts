@@ -3,10 +3,10 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
+import { Random } from '../../random.js';
 import type { ReportSections } from '../record.js';
 import { type Finding, meshOf, sampleFindings } from './findings.js';
 import { renderRadiograph } from './radiograph.js';
-import { Random } from './random.js';
 import { toOpenIXml, writeReport } from './report.js';
 
 export const SampleOptions = z.object({

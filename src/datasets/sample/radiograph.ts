@@ -1,6 +1,6 @@
+import type { Random } from '../../random.js';
 import { Canvas } from './canvas.js';
 import type { Finding, Lobe } from './findings.js';
-import type { Random } from './random.js';
 
 /** What varies between patients and exposures, before findings change it. */
 interface Body {

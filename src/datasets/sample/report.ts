@@ -1,6 +1,6 @@
+import type { Random } from '../../random.js';
 import type { ReportSections } from '../record.js';
 import type { Finding } from './findings.js';
-import type { Random } from './random.js';
 
 const sideWord = (finding: Finding) => (finding.side === 'bilateral' ? 'bilateral' : finding.side);
 const sided = (finding: Finding) => (finding.side === 'bilateral' ? 'bilateral' : `${finding.side}-sided`);

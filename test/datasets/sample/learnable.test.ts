@@ -4,7 +4,7 @@ import { selectBackend } from '../../../src/cascade/backend.js';
 import { BatchNorm } from '../../../src/cascade/layers/batch-norm.js';
 import type { Finding } from '../../../src/datasets/sample/findings.js';
 import { renderRadiograph } from '../../../src/datasets/sample/radiograph.js';
-import { Random } from '../../../src/datasets/sample/random.js';
+import { Random } from '../../../src/random.js';
 
 const SIZE = 64;
 /** Findings and sides a classifier must tell apart from pixels alone (the reports are not used). */

@@ -1,0 +1,45 @@
+import { Random } from '../../random.js';
+
+export interface DataDropoutPlan {
+  /** Copies of each diseased image per epoch: round(4 · n_max / n_class). */
+  replication: Map<string, number>;
+  /** Probability that a normal image is kept in a mini-batch: 4 · n_max / n_normal (≤ 1). */
+  normalKeep: number;
+  nMax: number;
+}
+
+/**
+ * The paper's "data dropout" against class imbalance: every diseased image is replicated round(4·n_max/n_i)
+ * times (n_max = the largest non-normal class; the copies are randomly cropped), and in every mini-batch each
+ * normal image is kept with probability 4·n_max/n_normal (dropped ≈ 74% of the time on OpenI).
+ */
+export function dataDropoutPlan(counts: Map<string, number>, normalLabel = 'normal'): DataDropoutPlan {
+  const diseased = [...counts].filter(([label]) => label !== normalLabel);
+  const nMax = Math.max(1, ...diseased.map(([, n]) => n));
+  const replication = new Map(diseased.map(([label, n]) => [label, Math.max(1, Math.round((4 * nMax) / n))]));
+  const normal = counts.get(normalLabel) ?? 0;
+  return { replication, normalKeep: normal === 0 ? 1 : Math.min(1, (4 * nMax) / normal), nMax };
+}
+
+/** One epoch's image order under the plan: diseased images repeated, normal ones thinned, shuffled by seed. */
+export function dataDropoutEpoch(
+  labels: string[],
+  plan: DataDropoutPlan,
+  seed: number,
+  normalLabel = 'normal',
+): number[] {
+  const random = new Random(seed);
+  const order: number[] = [];
+  labels.forEach((label, i) => {
+    if (label === normalLabel) {
+      if (random.chance(plan.normalKeep)) order.push(i);
+    } else {
+      for (let copy = 0; copy < (plan.replication.get(label) ?? 1); copy++) order.push(i);
+    }
+  });
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order;
+}
