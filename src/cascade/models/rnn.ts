@@ -1,0 +1,273 @@
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+
+export const RnnOptions = z.object({
+  cell: z.enum(['gru', 'lstm']).default('gru'),
+  layers: z.number().int().min(1).max(4).default(2),
+  units: z.number().int().min(4).max(2048).default(128),
+  /** Words the decoder knows, the end token included. */
+  vocabularySize: z.number().int().min(2),
+  /** Size of the CNN embedding every layer's initial state is projected from. */
+  embeddingSize: z.number().int().min(1),
+  /** `learned`: a trained word embedding; `one-hot`: the paper's one-hot word input. */
+  words: z.enum(['learned', 'one-hot']).default('learned'),
+  wordDims: z.number().int().min(2).default(64),
+  seed: z.number().int().default(1),
+});
+export type RnnOptions = z.input<typeof RnnOptions>;
+
+type Options = z.output<typeof RnnOptions>;
+
+interface Layer {
+  input: tf.Variable; // [in, gates·U]
+  recurrent: tf.Variable; // [U, gates·U]
+  bias: tf.Variable; // [gates·U]
+  initKernel: tf.Variable; // [E, U]: CNN embedding → initial state
+  initBias: tf.Variable;
+}
+
+interface State {
+  h: tf.Tensor2D;
+  c?: tf.Tensor2D;
+}
+
+/**
+ * The annotation decoder: a stacked GRU (or LSTM) whose every layer starts from the CNN embedding through a
+ * learned projection; words in, next-word distribution out. Trained with teacher forcing; decoded greedily or by
+ * beam search from the CNN's top class as the first word, as in the paper.
+ */
+export class RnnDecoder {
+  readonly options: Options;
+  private readonly layers: Layer[];
+  private readonly wordTable: tf.Variable | undefined;
+  private readonly outKernel: tf.Variable;
+  private readonly outBias: tf.Variable;
+
+  constructor(input: RnnOptions) {
+    this.options = RnnOptions.parse(input);
+    const o = this.options;
+    const gates = o.cell === 'gru' ? 3 : 4;
+    let seed = o.seed;
+    // Scaled normal initialisation, seeded; variable names are left to tfjs, which keeps them unique.
+    const weight = (shape: number[], _role: string) =>
+      tf.variable(tf.tidy(() => tf.randomNormal(shape, 0, Math.sqrt(1 / (shape[0] as number)), 'float32', seed++)));
+    const zeros = (shape: number[], _role: string) => tf.variable(tf.zeros(shape));
+    this.wordTable = o.words === 'learned' ? weight([o.vocabularySize, o.wordDims], 'words') : undefined;
+    const inputSize = o.words === 'learned' ? o.wordDims : o.vocabularySize;
+    this.layers = Array.from({ length: o.layers }, (_, l) => ({
+      input: weight([l === 0 ? inputSize : o.units, gates * o.units], `input${l}`),
+      recurrent: weight([o.units, gates * o.units], `recurrent${l}`),
+      bias: zeros([gates * o.units], `bias${l}`),
+      initKernel: weight([o.embeddingSize, o.units], `init${l}`),
+      initBias: zeros([o.units], `initBias${l}`),
+    }));
+    this.outKernel = weight([o.units, o.vocabularySize], 'out');
+    this.outBias = zeros([o.vocabularySize], 'outBias');
+  }
+
+  get variables(): tf.Variable[] {
+    return [
+      ...(this.wordTable ? [this.wordTable] : []),
+      ...this.layers.flatMap((l) => [l.input, l.recurrent, l.bias, l.initKernel, l.initBias]),
+      this.outKernel,
+      this.outBias,
+    ];
+  }
+
+  /** Mean cross-entropy of the next word over the unmasked steps (teacher forcing). */
+  loss(embeddings: tf.Tensor2D, inputs: tf.Tensor2D, targets: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => {
+      const { logits } = this.unroll(embeddings, inputs);
+      const steps = inputs.shape[1];
+      let total = tf.scalar(0);
+      for (let t = 0; t < steps; t++) {
+        const target = tf.oneHot(
+          targets.slice([0, t], [-1, 1]).reshape([-1]) as tf.Tensor1D,
+          this.options.vocabularySize,
+        );
+        const perExample = tf.losses.softmaxCrossEntropy(
+          target,
+          logits[t] as tf.Tensor2D,
+          undefined,
+          undefined,
+          tf.Reduction.NONE,
+        );
+        total = total.add(perExample.mul(mask.slice([0, t], [-1, 1]).reshape([-1])).sum());
+      }
+      return total.div(mask.sum().maximum(1)) as tf.Scalar;
+    });
+  }
+
+  /**
+   * The top layer's hidden state at each step, [batch, steps, units]: with the ground-truth words as input, their
+   * mean over the annotation's words is the image's joint image/text context vector.
+   */
+  topStates(embeddings: tf.Tensor2D, inputs: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => tf.stack(this.unroll(embeddings, inputs).tops, 1) as tf.Tensor3D);
+  }
+
+  /** Joint context: the mean of the top states over each image's unmasked steps, [batch, units]. */
+  jointContext(embeddings: tf.Tensor2D, inputs: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const states = this.topStates(embeddings, inputs);
+      const weights = mask.expandDims(2);
+      return states.mul(weights).sum(1).div(mask.sum(1, true).maximum(1)) as tf.Tensor2D;
+    });
+  }
+
+  /** Greedy decoding from each image's first word; stops at `endToken` or after `maxWords` words in all. */
+  greedy(embeddings: tf.Tensor2D, firstWords: number[], endToken: number, maxWords: number): number[][] {
+    const sequences = firstWords.map((w) => [w]);
+    let state = this.initialState(embeddings);
+    let words = firstWords;
+    const done = firstWords.map((w) => w === endToken);
+    for (let step = 1; step < maxWords && done.some((d) => !d); step++) {
+      const next = tf.tidy(() => {
+        const stepped = this.step(this.embedWords(tf.tensor1d(words, 'int32')), state);
+        disposeState(state);
+        state = keepState(stepped.state);
+        return Array.from(this.logits(stepped.top).argMax(1).dataSync());
+      });
+      next.forEach((word, i) => {
+        if (done[i]) return;
+        if (word === endToken) done[i] = true;
+        else (sequences[i] as number[]).push(word);
+      });
+      words = next;
+    }
+    disposeState(state);
+    return sequences;
+  }
+
+  /** Beam search for one image: the `width` best partial sequences by summed log-probability; the best finished one. */
+  beam(embedding: tf.Tensor2D, firstWord: number, endToken: number, maxWords: number, width = 3): number[] {
+    type Beam = { words: number[]; logProb: number; state: State[]; finished: boolean };
+    let beams: Beam[] = [
+      { words: [firstWord], logProb: 0, state: this.initialState(embedding), finished: firstWord === endToken },
+    ];
+    for (let step = 1; step < maxWords && beams.some((b) => !b.finished); step++) {
+      const candidates: Beam[] = [];
+      for (const beam of beams) {
+        if (beam.finished) {
+          candidates.push(beam);
+          continue;
+        }
+        let state: State[] = [];
+        const scores = tf.tidy(() => {
+          const stepped = this.step(this.embedWords(tf.tensor1d([beam.words.at(-1) as number], 'int32')), beam.state);
+          state = keepState(stepped.state);
+          return tf.logSoftmax(this.logits(stepped.top));
+        });
+        const logProbs = Array.from(scores.dataSync());
+        scores.dispose();
+        const best = logProbs
+          .map((lp, word) => ({ lp, word }))
+          .sort((a, b) => b.lp - a.lp)
+          .slice(0, width);
+        for (const { lp, word } of best) {
+          const finished = word === endToken;
+          candidates.push({
+            words: finished ? beam.words : [...beam.words, word],
+            logProb: beam.logProb + lp,
+            state: cloneState(state),
+            finished,
+          });
+        }
+        disposeState(state);
+        disposeState(beam.state);
+      }
+      candidates.sort((a, b) => b.logProb - a.logProb);
+      for (const dropped of candidates.slice(width)) disposeState(dropped.state);
+      beams = candidates.slice(0, width);
+    }
+    const best = beams[0] as Beam;
+    for (const beam of beams) disposeState(beam.state);
+    return best.words;
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables);
+  }
+
+  private unroll(embeddings: tf.Tensor2D, inputs: tf.Tensor2D): { logits: tf.Tensor2D[]; tops: tf.Tensor2D[] } {
+    let state = this.initialState(embeddings);
+    const logits: tf.Tensor2D[] = [];
+    const tops: tf.Tensor2D[] = [];
+    for (let t = 0; t < inputs.shape[1]; t++) {
+      const stepped = this.step(this.embedWords(inputs.slice([0, t], [-1, 1]).reshape([-1]) as tf.Tensor1D), state);
+      state = stepped.state;
+      tops.push(stepped.top);
+      logits.push(this.logits(stepped.top));
+    }
+    return { logits, tops };
+  }
+
+  private initialState(embeddings: tf.Tensor2D): State[] {
+    return tf.tidy(() =>
+      this.layers.map((layer) => {
+        const h = tf.tanh(embeddings.matMul(layer.initKernel).add(layer.initBias)) as tf.Tensor2D;
+        return this.options.cell === 'lstm' ? { h, c: tf.zerosLike(h) } : { h };
+      }),
+    ) as State[];
+  }
+
+  private embedWords(words: tf.Tensor1D): tf.Tensor2D {
+    return this.wordTable === undefined
+      ? (tf.oneHot(words, this.options.vocabularySize).toFloat() as tf.Tensor2D)
+      : (tf.gather(this.wordTable, words) as tf.Tensor2D);
+  }
+
+  private step(x: tf.Tensor2D, state: State[]): { state: State[]; top: tf.Tensor2D } {
+    const next: State[] = [];
+    let input = x;
+    this.layers.forEach((layer, l) => {
+      const s = state[l] as State;
+      const updated =
+        this.options.cell === 'gru' ? gruCell(input, s, layer) : lstmCell(input, s, layer, this.options.units);
+      next.push(updated);
+      input = updated.h;
+    });
+    return { state: next, top: input };
+  }
+
+  private logits(top: tf.Tensor2D): tf.Tensor2D {
+    return top.matMul(this.outKernel).add(this.outBias) as tf.Tensor2D;
+  }
+}
+
+function gruCell(x: tf.Tensor2D, state: State, layer: Layer): State {
+  const gx = x.matMul(layer.input).add(layer.bias);
+  const gh = state.h.matMul(layer.recurrent);
+  const [xz, xr, xn] = tf.split(gx, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const [hz, hr, hn] = tf.split(gh, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const z = tf.sigmoid(xz.add(hz));
+  const r = tf.sigmoid(xr.add(hr));
+  const n = tf.tanh(xn.add(r.mul(hn)));
+  return { h: tf.sub(1, z).mul(n).add(z.mul(state.h)) as tf.Tensor2D };
+}
+
+function lstmCell(x: tf.Tensor2D, state: State, layer: Layer, units: number): State {
+  const gates = x.matMul(layer.input).add(state.h.matMul(layer.recurrent)).add(layer.bias);
+  const [i, f, g, o] = tf.split(gates, 4, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+  const c = tf
+    .sigmoid(f)
+    .mul(state.c ?? tf.zeros([x.shape[0], units]))
+    .add(tf.sigmoid(i).mul(tf.tanh(g))) as tf.Tensor2D;
+  return { h: tf.sigmoid(o).mul(tf.tanh(c)) as tf.Tensor2D, c };
+}
+
+function keepState(state: State[]): State[] {
+  for (const s of state) {
+    tf.keep(s.h);
+    if (s.c) tf.keep(s.c);
+  }
+  return state;
+}
+
+function cloneState(state: State[]): State[] {
+  return state.map((s) => (s.c ? { h: tf.keep(s.h.clone()), c: tf.keep(s.c.clone()) } : { h: tf.keep(s.h.clone()) }));
+}
+
+function disposeState(state: State[]): void {
+  for (const s of state) tf.dispose(s.c ? [s.h, s.c] : [s.h]);
+}
