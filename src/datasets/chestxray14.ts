@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { cxrError } from '../errors.js';
-import { type CsvRow, readCsv, requireColumns } from './csv.js';
+import { type CsvRow, countDataRows, readCsv, requireColumns } from './csv.js';
 import type { AnnotationRecord, Box, ImportEvent, Importer, ImporterContext } from './record.js';
 
 export interface ChestXray14Options {
@@ -22,9 +22,10 @@ const BOX_LABEL_ALIASES: Record<string, string> = { Infiltrate: 'Infiltration' }
 /** NIH ChestX-ray14: one record per image, its `|`-separated findings, boxes (1024² frame) and published split. */
 export const chestXray14Importer: Importer<ChestXray14Options> = {
   name: 'chestxray14',
-  async *read(options: ChestXray14Options, _context?: ImporterContext): AsyncIterable<ImportEvent> {
+  async *read(options: ChestXray14Options, context?: ImporterContext): AsyncIterable<ImportEvent> {
     if (!existsSync(options.labels))
       throw cxrError('DATASET_NOT_FOUND', `no label file at ${options.labels}`, { path: options.labels });
+    context?.expectTotal?.(await countDataRows(options.labels));
     const folder = dirname(options.labels);
     const boxes = await readBoxes(
       options.boxes ?? firstExisting(folder, ['BBox_List_2017.csv', 'BBox_List_2017.csv.gz']),

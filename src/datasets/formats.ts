@@ -52,7 +52,8 @@ export function resolveFormat(format: Format, source: string, options: FormatOpt
       return {
         dataset: 'nih',
         defaultImages: beside('images'),
-        events: () => chestXray14Importer.read({ labels: source, boxes: options.boxes, lists: options.lists }),
+        events: (expectTotal) =>
+          chestXray14Importer.read({ labels: source, boxes: options.boxes, lists: options.lists }, { expectTotal }),
       };
     case 'chexpert':
       // Paths in CheXpert's CSV start with its own folder name (`CheXpert-v1.0-small/train/…`).

@@ -19,6 +19,8 @@ export interface ImportOptions {
   verify?: VerifyLevel;
   /** Records written per transaction. Default 200. */
   batchSize?: number;
+  /** Records whose images are checked at once (decoding runs on libvips threads). Default 4. */
+  concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -81,6 +83,21 @@ export async function runImport(
     summary.skipped++;
     summary.skippedItems.push(item);
   };
+  // Images are checked a few records at a time; the writes still land in record order.
+  const check = async (record: StudyRecord, hash: string): Promise<() => void> => {
+    const checked = await checkImages(record, options, verify, skip);
+    summary.images += checked.length;
+    summary.missingImages += checked.filter((image) => image.status === 'missing').length;
+    const complete = checked.length === record.images.length;
+    // A record with a failed image is written with a hash that never matches, so a re-import retries it.
+    return () => catalog.writeStudy(options.dataset, importId, record, complete ? hash : `${hash}:partial`, checked);
+  };
+  const queue: Array<Promise<() => void>> = [];
+  const settleOldest = async () => {
+    pending.push(await (queue.shift() as Promise<() => void>));
+    summary.written++;
+    if (pending.length >= batchSize) flush();
+  };
   for await (const event of events((n) => {
     summary.total = n;
   })) {
@@ -93,24 +110,19 @@ export async function runImport(
       if (catalog.isUnchanged(`${options.dataset}:${record.sourceId}`, hash)) {
         summary.unchanged++;
       } else {
-        const checked = await checkImages(record, options, verify, skip);
-        summary.images += checked.length;
-        summary.missingImages += checked.filter((image) => image.status === 'missing').length;
-        const complete = checked.length === record.images.length;
-        // A record with a failed image is written with a hash that never matches, so a re-import retries it.
-        pending.push(() =>
-          catalog.writeStudy(options.dataset, importId, record, complete ? hash : `${hash}:partial`, checked),
-        );
-        summary.written++;
+        const task = check(record, hash);
+        task.catch(() => {}); // observed when settled, in order; this only keeps Node from calling it unhandled first
+        queue.push(task);
+        if (queue.length >= (options.concurrency ?? 4)) await settleOldest();
       }
     }
-    if (pending.length >= batchSize) flush();
     options.onProgress?.(summary);
     if (options.signal?.aborted) {
       summary.interrupted = true;
       break;
     }
   }
+  while (queue.length > 0) await settleOldest();
   flush();
   const { skippedItems, importId: _, interrupted, ...counts } = summary;
   catalog.finishImport(importId, counts as unknown as Record<string, number>, skippedItems, !interrupted);
