@@ -16,6 +16,11 @@ export const CnnOptions = z.object({
    */
   pooling: z.enum(['global', 'pyramid']).default('pyramid'),
   dropout: z.number().min(0).max(0.9).default(0.3),
+  /**
+   * Weight of the old value in batch-norm's moving statistics. 0.9, not Keras's 0.99: a few hundred steps on a CPU
+   * do not move 0.99 averages far enough from their start, and inference then sees the wrong statistics.
+   */
+  batchNormMomentum: z.number().min(0).max(0.999).default(0.9),
   seed: z.number().int().default(1),
 });
 export type CnnOptions = z.input<typeof CnnOptions>;
@@ -33,7 +38,7 @@ export interface Cnn {
 export function createCnn(input: CnnOptions): Cnn {
   const options = CnnOptions.parse(input);
   const image = tf.input({ shape: [options.inputSize, options.inputSize, 1], name: 'image' });
-  const ids = { next: options.seed };
+  const ids = { next: options.seed, momentum: options.batchNormMomentum };
   const features =
     options.architecture === 'nin'
       ? ninFeatures(image, options.width, ids)
@@ -60,7 +65,7 @@ export function createCnn(input: CnnOptions): Cnn {
   };
 }
 
-type Seeds = { next: number };
+type Seeds = { next: number; momentum: number };
 
 /** conv → batch-norm → ReLU, the unit both architectures are built of. */
 function convUnit(
@@ -78,7 +83,8 @@ function convUnit(
     useBias: false,
     kernelInitializer: tf.initializers.heNormal({ seed: seeds.next++ }),
   });
-  return tf.layers.reLU().apply(new BatchNorm().apply(conv.apply(x)) as tf.SymbolicTensor) as tf.SymbolicTensor;
+  const normalised = new BatchNorm({ momentum: seeds.momentum }).apply(conv.apply(x)) as tf.SymbolicTensor;
+  return tf.layers.reLU().apply(normalised) as tf.SymbolicTensor;
 }
 
 const maxPool = (x: tf.SymbolicTensor, size = 3, strides = 2) =>
