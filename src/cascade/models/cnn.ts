@@ -61,6 +61,7 @@ export function createCnn(input: CnnOptions): Cnn {
     classifier,
     embedder,
     embeddingSize: pooled.shape.at(-1) as number,
+    // The classifier holds every layer the embedder has: disposing it frees all weights.
     dispose: () => classifier.dispose(),
   };
 }

@@ -49,9 +49,10 @@ export class RnnDecoder {
     const gates = o.cell === 'gru' ? 3 : 4;
     let seed = o.seed;
     // Scaled normal initialisation, seeded; variable names are left to tfjs, which keeps them unique.
+    // Created inside tidy: a variable shares its initial tensor's buffer, which would otherwise outlive it.
     const weight = (shape: number[], _role: string) =>
-      tf.variable(tf.tidy(() => tf.randomNormal(shape, 0, Math.sqrt(1 / (shape[0] as number)), 'float32', seed++)));
-    const zeros = (shape: number[], _role: string) => tf.variable(tf.zeros(shape));
+      tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, Math.sqrt(1 / (shape[0] as number)), 'float32', seed++)));
+    const zeros = (shape: number[], _role: string) => tf.tidy(() => tf.variable(tf.zeros(shape)));
     this.wordTable = o.words === 'learned' ? weight([o.vocabularySize, o.wordDims], 'words') : undefined;
     const inputSize = o.words === 'learned' ? o.wordDims : o.vocabularySize;
     this.layers = Array.from({ length: o.layers }, (_, l) => ({

@@ -5,6 +5,7 @@ import { imageBatch } from '../data/batches.js';
 import type { TrainingExample } from '../data/training-set.js';
 import type { Cnn } from '../models/cnn.js';
 import { dataDropoutEpoch, dataDropoutPlan } from './data-dropout.js';
+import { disposeOptimizer } from './optimizers.js';
 
 export const CnnTrainingOptions = z.object({
   epochs: z.number().int().min(1).default(10),
@@ -28,7 +29,10 @@ export interface EpochStats {
   secondsLeft: number;
 }
 
-/** Trains the CNN's classifier on the train split's images, one epoch at a time, reporting each. */
+/**
+ * Trains the CNN's classifier on the train split's images, one epoch at a time, reporting each. `labelOf` gives an
+ * example's training label (by default its mined class; the cascade's refinement passes the relabelled ones).
+ */
 export async function trainCnn(
   cnn: Cnn,
   examples: TrainingExample[],
@@ -36,20 +40,28 @@ export async function trainCnn(
   geometry: { size: number; crop: number },
   input: CnnTrainingOptions = {},
   onEpoch?: (stats: EpochStats) => void,
+  labelOf: (example: TrainingExample, index: number) => string | undefined = (example) => example.className,
 ): Promise<EpochStats[]> {
   const options = CnnTrainingOptions.parse(input);
   const train = examples
-    .map((example, i) => ({ example, i }))
-    .filter(({ example }) => example.split === 'train' && classIndex.has(example.className));
-  const labels = train.map(({ example }) => example.className);
+    .map((example, i) => ({ example, i, label: labelOf(example, i) }))
+    .filter(({ example, label }) => example.split === 'train' && label !== undefined && classIndex.has(label));
+  const labels = train.map(({ label }) => label as string);
+  const labelByIndex = new Map(train.map(({ i, label }) => [i, label as string]));
   const counts = new Map<string, number>();
   for (const label of labels) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const plan = dataDropoutPlan(counts, options.normalClass);
+  // Relabelled normal images ("normal#2") are still normal to data dropout: thinned, never replicated.
+  const asDropout = (label: string) => (baseClass(label) === options.normalClass ? options.normalClass : label);
+  const dropoutCounts = new Map<string, number>();
+  for (const label of labels) dropoutCounts.set(asDropout(label), (dropoutCounts.get(asDropout(label)) ?? 0) + 1);
+  const plan = dataDropoutPlan(dropoutCounts, options.normalClass);
   const classWeight = Object.fromEntries(
     [...counts].map(([label, n]) => [classIndex.get(label) as number, train.length / (counts.size * n)]),
   );
+  // An optimiser passed in is not owned (or disposed) by the model: this function disposes it when done.
+  const optimizer = tf.train.momentum(options.learningRate, options.momentum);
   cnn.classifier.compile({
-    optimizer: tf.train.momentum(options.learningRate, options.momentum),
+    optimizer,
     loss: 'categoricalCrossentropy',
   });
   const random = new Random(options.seed);
@@ -58,7 +70,7 @@ export async function trainCnn(
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const order =
       options.imbalance === 'data-dropout'
-        ? dataDropoutEpoch(labels, plan, options.seed * 1000 + epoch, options.normalClass)
+        ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + epoch, options.normalClass)
         : shuffled(labels.length, random);
     let lossSum = 0;
     let batches = 0;
@@ -69,7 +81,7 @@ export async function trainCnn(
         tf
           .oneHot(
             tf.tensor1d(
-              slice.map((i) => classIndex.get((examples[i] as TrainingExample).className) as number),
+              slice.map((i) => classIndex.get(labelByIndex.get(i) as string) as number),
               'int32',
             ),
             classIndex.size,
@@ -98,7 +110,14 @@ export async function trainCnn(
     history.push(stats);
     onEpoch?.(stats);
   }
+  disposeOptimizer(optimizer);
   return history;
+}
+
+/** The mined class a refined label came from: `calcified granuloma#3` → `calcified granuloma`. */
+export function baseClass(label: string): string {
+  const at = label.lastIndexOf('#');
+  return at < 0 ? label : label.slice(0, at);
 }
 
 function shuffled(n: number, random: Random): number[] {

@@ -4,6 +4,7 @@ import { Random } from '../../random.js';
 import type { RnnDecoder } from '../models/rnn.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { clippedStep } from './clip.js';
+import { disposeOptimizer } from './optimizers.js';
 import type { EpochStats } from './train-cnn.js';
 
 export const RnnTrainingOptions = z.object({
@@ -92,6 +93,6 @@ export function trainRnn(
     history.push(stats);
     onEpoch?.(stats);
   }
-  optimizer.dispose();
+  disposeOptimizer(optimizer);
   return history;
 }

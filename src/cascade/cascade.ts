@@ -1,0 +1,250 @@
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { TrainingExample, TrainingSet } from './data/training-set.js';
+import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
+import { auroc } from './evaluation/auroc.js';
+import { type Cnn, CnnOptions, createCnn } from './models/cnn.js';
+import { RnnDecoder, RnnOptions } from './models/rnn.js';
+import { RelabelOptions, relabelByContext } from './relabel/relabel.js';
+import { embedExamples } from './training/embeddings.js';
+import { baseClass, CnnTrainingOptions, type EpochStats, trainCnn } from './training/train-cnn.js';
+import { RnnTrainingOptions, teacherForcing, trainRnn } from './training/train-rnn.js';
+import { Vocabulary } from './vocabulary.js';
+
+export const CascadeOptions = z.object({
+  cnn: CnnOptions.omit({ classes: true }).prefault({}),
+  cnnTraining: CnnTrainingOptions.prefault({}),
+  rnn: RnnOptions.pick({ cell: true, layers: true, units: true, words: true, wordDims: true }).prefault({}),
+  rnnTraining: RnnTrainingOptions.prefault({}),
+  /** Refinement iterations after the first (the paper: 1). */
+  iterations: z.number().int().min(0).max(5).default(1),
+  relabel: RelabelOptions.prefault({}),
+  /** Start each refined CNN from the previous one's weights (its classifier head aside). */
+  warmStart: z.boolean().default(true),
+  /** Pixels of margin for random crops: images are decoded at inputSize × 256/224 as in the paper. */
+  seed: z.number().int().default(1),
+});
+export type CascadeOptions = z.input<typeof CascadeOptions>;
+
+export interface IterationReport {
+  iteration: number;
+  classes: string[];
+  cnnHistory: EpochStats[];
+  rnnHistory: EpochStats[];
+  /** On the held-out (test) images, at the level of the mined classes (refined classes map back to theirs). */
+  classAccuracy: number;
+  auroc: Record<string, number>;
+  annotation: AnnotationReport;
+  relabelled?: Array<{ label: string; images: number; clusters: number }>;
+}
+
+export interface TrainedCascade {
+  vocabulary: Vocabulary;
+  baseClasses: string[];
+  /** The first iteration's CNN (kept for search) and the final CNN with its decoder and classes. */
+  firstCnn: Cnn;
+  firstClasses: string[];
+  finalCnn: Cnn;
+  finalClasses: string[];
+  decoder: RnnDecoder;
+  firstWords: number[];
+  reports: IterationReport[];
+  geometry: { size: number; crop: number };
+  options: z.output<typeof CascadeOptions>;
+  dispose(): void;
+}
+
+export type CascadeProgress = (stage: string, stats: EpochStats) => void;
+
+/** The image side to decode at for a model input: the paper's 256 → 224 ratio leaves room for random crops. */
+export function decodeSizeFor(inputSize: number): number {
+  return Math.round((inputSize * 256) / 224);
+}
+
+/**
+ * The recurrent neural cascade: train the CNN on the mined classes, the RNN on its embeddings; compute each
+ * training image's joint image/text context, split the large classes by k-means into new labels, and train both
+ * again, `iterations` times. Every iteration is evaluated on the test split.
+ */
+export async function trainCascade(
+  set: TrainingSet,
+  baseClasses: string[],
+  input: CascadeOptions,
+  progress?: CascadeProgress,
+): Promise<TrainedCascade> {
+  const options = CascadeOptions.parse(input);
+  const geometry = { size: set.size, crop: options.cnn.inputSize };
+  const examples = set.examples;
+  const trainIdx = examples.flatMap((e, i) => (e.split === 'train' ? [i] : []));
+  const testIdx = examples.flatMap((e, i) => (e.split === 'test' ? [i] : []));
+  const vocabulary = Vocabulary.fromSequences(trainIdx.map((i) => (examples[i] as TrainingExample).sequence));
+  let labels = new Map(trainIdx.map((i) => [i, (examples[i] as TrainingExample).className]));
+  const reports: IterationReport[] = [];
+  let firstCnn: Cnn | undefined;
+  let firstClasses: string[] = [];
+  let previous: Cnn | undefined;
+  let decoder: RnnDecoder | undefined;
+  let classes: string[] = [];
+  let firstWords: number[] = [];
+  for (let iteration = 0; iteration <= options.iterations; iteration++) {
+    classes = orderedClasses([...labels.values()], baseClasses);
+    const cnn = createCnn({ ...options.cnn, classes: classes.length, seed: options.seed + 100 * iteration });
+    if (previous !== undefined && options.warmStart) cnn.embedder.setWeights(previous.embedder.getWeights());
+    const cnnHistory = await trainCnn(
+      cnn,
+      examples,
+      new Map(classes.map((name, i) => [name, i])),
+      geometry,
+      { ...options.cnnTraining, seed: options.cnnTraining.seed + iteration },
+      (stats) => progress?.(`cnn ${iteration}`, stats),
+      (_, i) => labels.get(i),
+    );
+    const train = embedExamples(cnn, examples, trainIdx, geometry);
+    decoder?.dispose();
+    decoder = new RnnDecoder({
+      ...options.rnn,
+      vocabularySize: vocabulary.size,
+      embeddingSize: cnn.embeddingSize,
+      seed: options.seed + iteration,
+    });
+    const rnnHistory = trainRnn(
+      decoder,
+      train.embeddings,
+      trainIdx.map((i) => (examples[i] as TrainingExample).sequence),
+      vocabulary,
+      options.rnnTraining,
+      (stats) => progress?.(`rnn ${iteration}`, stats),
+    );
+    firstWords = classFirstWords(
+      classes,
+      trainIdx.map((i) => ({
+        className: labels.get(i) as string,
+        sequence: (examples[i] as TrainingExample).sequence,
+      })),
+      vocabulary,
+    );
+    const report = evaluateIteration(
+      iteration,
+      cnn,
+      decoder,
+      vocabulary,
+      examples,
+      testIdx,
+      classes,
+      baseClasses,
+      firstWords,
+      geometry,
+      options,
+    );
+    reports.push({ ...report, cnnHistory, rnnHistory });
+    if (iteration < options.iterations) {
+      const contexts = jointContexts(
+        decoder,
+        vocabulary,
+        train.embeddings,
+        trainIdx.map((i) => (examples[i] as TrainingExample).sequence),
+        options,
+      );
+      const relabelled = relabelByContext(
+        trainIdx.map((i) => labels.get(i) as string),
+        contexts,
+        { ...options.relabel, seed: options.relabel.seed + iteration },
+      );
+      labels = new Map(trainIdx.map((i, k) => [i, relabelled.labels[k] as string]));
+      (reports.at(-1) as IterationReport).relabelled = relabelled.split;
+    }
+    train.embeddings.dispose();
+    if (iteration === 0) {
+      firstCnn = cnn;
+      firstClasses = classes;
+    } else if (previous !== firstCnn) previous?.dispose();
+    previous = cnn;
+  }
+  const finalCnn = previous as Cnn;
+  const first = firstCnn as Cnn;
+  const finalDecoder = decoder as RnnDecoder;
+  return {
+    vocabulary,
+    baseClasses,
+    firstCnn: first,
+    firstClasses,
+    finalCnn,
+    finalClasses: classes,
+    decoder: finalDecoder,
+    firstWords,
+    reports,
+    geometry,
+    options,
+    dispose() {
+      finalDecoder.dispose();
+      if (finalCnn !== first) finalCnn.dispose();
+      first.dispose();
+    },
+  };
+}
+
+/** Mined classes first in their mined order, each followed by its refined sub-classes. */
+function orderedClasses(labels: string[], baseClasses: string[]): string[] {
+  const present = [...new Set(labels)];
+  return baseClasses.flatMap((base) => present.filter((label) => baseClass(label) === base).sort());
+}
+
+function jointContexts(
+  decoder: RnnDecoder,
+  vocabulary: Vocabulary,
+  embeddings: tf.Tensor2D,
+  sequences: string[][],
+  options: z.output<typeof CascadeOptions>,
+): number[][] {
+  const batch = teacherForcing(
+    sequences.map((s) => vocabulary.encode(s)),
+    options.rnnTraining.maxWords,
+  );
+  const contexts = tf.tidy(() => decoder.jointContext(embeddings, batch.inputs, batch.mask).arraySync() as number[][]);
+  tf.dispose([batch.inputs, batch.targets, batch.mask]);
+  return contexts;
+}
+
+function evaluateIteration(
+  iteration: number,
+  cnn: Cnn,
+  decoder: RnnDecoder,
+  vocabulary: Vocabulary,
+  examples: TrainingExample[],
+  testIdx: number[],
+  classes: string[],
+  baseClasses: string[],
+  firstWords: number[],
+  geometry: { size: number; crop: number },
+  options: z.output<typeof CascadeOptions>,
+): Omit<IterationReport, 'cnnHistory' | 'rnnHistory'> {
+  const { embeddings, probabilities } = embedExamples(cnn, examples, testIdx, geometry);
+  // Probability of each mined class = the sum over its refined sub-classes.
+  const baseProbabilities = probabilities.map((p) =>
+    baseClasses.map((base) =>
+      classes.reduce((sum, name, c) => (baseClass(name) === base ? sum + (p[c] as number) : sum), 0),
+    ),
+  );
+  const truth = testIdx.map((i) => baseClasses.indexOf((examples[i] as TrainingExample).className));
+  const predictedClass = probabilities.map((p) => p.indexOf(Math.max(...p)));
+  const predictedBase = predictedClass.map((c) => baseClasses.indexOf(baseClass(classes[c] as string)));
+  const classAccuracy = truth.length === 0 ? 0 : truth.filter((t, n) => t === predictedBase[n]).length / truth.length;
+  const perClass: Record<string, number> = {};
+  baseClasses.forEach((name, c) => {
+    const score = auroc(
+      baseProbabilities.map((p) => p[c] as number),
+      truth.map((t) => t === c),
+    );
+    if (!Number.isNaN(score)) perClass[name] = score;
+  });
+  const annotation = evaluateAnnotations(
+    decoder,
+    vocabulary,
+    embeddings,
+    predictedClass.map((c) => firstWords[c] as number),
+    testIdx.map((i) => (examples[i] as TrainingExample).sequence),
+    options.rnnTraining.maxWords,
+  );
+  embeddings.dispose();
+  return { iteration, classes, classAccuracy, auroc: perClass, annotation };
+}
