@@ -19,6 +19,13 @@ export const ERROR_CODES = {
   CSV_HEADER: { status: 422, summary: 'A CSV file lacks a column its format requires.' },
   RECORD_INVALID: { status: 422, summary: 'A manifest or label record has a missing or invalid field.' },
   NO_LABELS: { status: 422, summary: 'Label mining found no class with enough cases.' },
+  TRAINING_DATA: {
+    status: 422,
+    summary: 'The catalog cannot train a model: too few classes, or a class without training images.',
+  },
+  BUNDLE_NOT_FOUND: { status: 404, summary: 'No model bundle at the given path.' },
+  BUNDLE_VERSION: { status: 422, summary: 'The model bundle is from another, incompatible version.' },
+  BUNDLE_CORRUPT: { status: 422, summary: 'The model bundle is incomplete or its contents do not match its hash.' },
   INTERNAL: { status: 500, summary: 'An unexpected internal error.' },
 } as const;
 

@@ -186,6 +186,13 @@ export class RnnDecoder {
     return best.words;
   }
 
+  /** Replaces every weight, in `variables` order (the order a bundle stores them in). */
+  setWeights(values: tf.Tensor[]): void {
+    this.variables.forEach((variable, i) => {
+      variable.assign(values[i] as tf.Tensor);
+    });
+  }
+
   dispose(): void {
     tf.dispose(this.variables);
   }

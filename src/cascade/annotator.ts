@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { decodeGrey } from '../datasets/images/decode.js';
+import { toWord } from '../labels/sequences.js';
+import { LATERALITIES, LOCATIONS, SEVERITIES } from '../labels/vocabulary.js';
+import type { BundleManifest } from './bundle/format.js';
+import { imageBatch } from './data/batches.js';
+import type { TrainingExample } from './data/training-set.js';
+import type { RnnDecoder } from './models/rnn.js';
+import { baseClass } from './training/train-cnn.js';
+import { Vocabulary } from './vocabulary.js';
+
+/** The cascade's reading of one image. */
+export interface Annotation {
+  /** The generated annotation words (multi-word terms joined by `_`). */
+  sequence: string[];
+  /** The mined class of the final CNN's top class (`pleural effusion`, `normal`, …). */
+  disease: string;
+  locations: string[];
+  side?: string;
+  severity?: string;
+  /** Probability of the top mined class (refined sub-classes summed). */
+  confidence: number;
+  alternatives: Array<{ disease: string; probability: number }>;
+  /** The first and the final CNN's embeddings: what search indexes. */
+  embeddings: { first: Float32Array; final: Float32Array };
+}
+
+export interface Annotator {
+  readonly manifest: BundleManifest;
+  /** Image files or encoded bytes (PNG, JPEG, TIFF, DICOM), any size, grey or RGB. */
+  annotate(images: Array<string | Uint8Array>): Promise<Annotation[]>;
+  dispose(): void;
+}
+
+export interface AnnotatorParts {
+  manifest: BundleManifest;
+  firstEmbedder: tf.LayersModel;
+  finalClassifier: tf.LayersModel;
+  finalEmbedder: tf.LayersModel;
+  decoder: RnnDecoder;
+  /** Called by dispose(): frees whatever the parts own. */
+  release(): void;
+}
+
+const SIDE_WORDS = new Set(LATERALITIES.map(toWord));
+const SEVERITY_WORDS = new Set(SEVERITIES.map(toWord));
+const LOCATION_WORDS = new Set([...LOCATIONS].map(toWord));
+
+export function createAnnotator(parts: AnnotatorParts): Annotator {
+  const { manifest } = parts;
+  const vocabulary = new Vocabulary(manifest.vocabulary.slice(1));
+  const size = manifest.preprocessing.decodeSize;
+  const crop = manifest.preprocessing.crop;
+  return {
+    manifest,
+    async annotate(images) {
+      const decoded = await Promise.all(images.map((image) => decodeGrey(image, size)));
+      const examples = decoded.map((image) => ({ pixels: image.data }) as TrainingExample);
+      const indices = examples.map((_, i) => i);
+      const [probabilities, first, final] = tf.tidy(() => {
+        const x = imageBatch(examples, indices, size, crop);
+        return [
+          (parts.finalClassifier.predict(x) as tf.Tensor).arraySync() as number[][],
+          (parts.firstEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
+          (parts.finalEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
+        ];
+      });
+      const top = probabilities.map((p) => p.indexOf(Math.max(...p)));
+      const embeddings = tf.tensor2d(final);
+      const sequences = parts.decoder.greedy(
+        embeddings,
+        top.map((c) => manifest.firstWords[c] as number),
+        vocabulary.end,
+        manifest.maxWords,
+      );
+      embeddings.dispose();
+      return probabilities.map((p, i) => {
+        const byDisease = manifest.baseClasses
+          .map((disease) => ({
+            disease,
+            probability: manifest.finalClasses.reduce(
+              (sum, name, c) => (baseClass(name) === disease ? sum + (p[c] as number) : sum),
+              0,
+            ),
+          }))
+          .sort((a, b) => b.probability - a.probability);
+        const words = vocabulary.decode(sequences[i] as number[]);
+        return {
+          sequence: words,
+          disease: baseClass(manifest.finalClasses[top[i] as number] as string),
+          locations: words.filter((w) => LOCATION_WORDS.has(w)).map((w) => w.replace(/_/g, ' ')),
+          side: words.find((w) => SIDE_WORDS.has(w)),
+          severity: words.find((w) => SEVERITY_WORDS.has(w)),
+          confidence: byDisease[0]?.probability ?? 0,
+          alternatives: byDisease.slice(0, 3),
+          embeddings: {
+            first: Float32Array.from(first[i] as number[]),
+            final: Float32Array.from(final[i] as number[]),
+          },
+        };
+      });
+    },
+    dispose: () => parts.release(),
+  };
+}

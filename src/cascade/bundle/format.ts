@@ -1,0 +1,26 @@
+/** A model bundle on disk: `bundle.json` (this manifest) beside the models it names. */
+export const BUNDLE_FORMAT = 'cxr-bundle';
+/** Bumped whenever a bundle written by this version cannot be read by the previous one, or the other way round. */
+export const BUNDLE_VERSION = 1;
+
+export interface BundleManifest {
+  format: typeof BUNDLE_FORMAT;
+  version: number;
+  created: string;
+  /** sha256 over every other file of the bundle, in name order. */
+  contentHash: string;
+  preprocessing: { decodeSize: number; crop: number; channels: 1; normalise: 'centre' };
+  /** The mined classes, the first CNN's classes (the same) and the final CNN's (refined) classes. */
+  baseClasses: string[];
+  firstClasses: string[];
+  finalClasses: string[];
+  /** The decoder's words (index 0: end token) and each final class's first word. */
+  vocabulary: string[];
+  firstWords: number[];
+  maxWords: number;
+  /** Layer whose output is the embedding, in both CNNs. */
+  embeddingLayer: string;
+  rnn: Record<string, unknown>;
+  options: Record<string, unknown>;
+  metrics: unknown[];
+}

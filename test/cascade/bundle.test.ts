@@ -1,0 +1,92 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/cascade/backend.js';
+import { loadBundle } from '../../src/cascade/bundle/load.js';
+import { cascadeAnnotator, saveBundle } from '../../src/cascade/bundle/save.js';
+import { decodeSizeFor, type TrainedCascade, trainCascade } from '../../src/cascade/cascade.js';
+import { loadTrainingSet } from '../../src/cascade/data/training-set.js';
+import { writeSampleDataset } from '../../src/datasets/sample/generate.js';
+import { mineLabels } from '../../src/labels/mine.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { importInto } from '../helpers/import.js';
+
+describe('model bundles', () => {
+  let cascade: TrainedCascade;
+  let images: string[];
+  const root = tempDir();
+
+  beforeAll(async () => {
+    await selectBackend('wasm');
+    const out = join(root, 'sample');
+    await writeSampleDataset(out, { count: 200, size: 80, seed: 21 });
+    const { catalog } = await importInto('openi', join(out, 'reports'), {
+      images: join(out, 'images'),
+      verify: 'none',
+    });
+    const mined = mineLabels(catalog, { minCases: 10, minHeldOut: 2 });
+    const set = await loadTrainingSet(catalog, { size: decodeSizeFor(64) });
+    catalog.close();
+    cascade = await trainCascade(
+      set,
+      mined.classes.map((c) => c.name),
+      {
+        cnn: { inputSize: 64, width: 0.25, dropout: 0 },
+        cnnTraining: { epochs: 1 },
+        rnn: { units: 16, layers: 2 },
+        rnnTraining: { epochs: 2 },
+        iterations: 1,
+      },
+    );
+    images = (await readdir(join(out, 'images'))).slice(0, 4).map((file) => join(out, 'images', file));
+  });
+
+  it('annotates the same when saved and loaded as when in memory; annotating leaks nothing', async () => {
+    const dir = join(root, 'bundle');
+    const manifest = await saveBundle(cascade, dir);
+    expect(manifest.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    const inMemory = await cascadeAnnotator(cascade).annotate(images);
+    const loaded = await loadBundle(dir);
+    const before = tf.memory().numTensors;
+    const fromDisk = await loaded.annotate(images.map((path) => readFileSync(path)));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(fromDisk.map((a) => [a.disease, a.sequence])).toEqual(inMemory.map((a) => [a.disease, a.sequence]));
+    for (const [i, a] of fromDisk.entries()) {
+      const b = inMemory[i];
+      expect(a.confidence).toBeCloseTo(b?.confidence as number, 5);
+      expect(
+        Math.max(...a.embeddings.final.map((v, k) => Math.abs(v - (b?.embeddings.final[k] as number)))),
+      ).toBeLessThan(1e-5);
+      expect(a.embeddings.first.length).toBe(cascade.firstCnn.embeddingSize);
+      expect(a.alternatives.length).toBeGreaterThan(0);
+      expect(manifest.baseClasses).toContain(a.disease);
+    }
+    loaded.dispose();
+  });
+
+  it('refuses a missing bundle, another version and changed files, with codes', async () => {
+    await expect(loadBundle(join(root, 'nowhere'))).rejects.toMatchObject({ code: 'BUNDLE_NOT_FOUND' });
+    const dir = join(root, 'bundle-2');
+    await saveBundle(cascade, dir);
+    const manifestPath = join(dir, 'bundle.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, version: 999 }));
+    await expect(loadBundle(dir)).rejects.toMatchObject({ code: 'BUNDLE_VERSION' });
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const weights = readFileSync(join(dir, 'rnn.bin'));
+    weights[0] = (weights[0] as number) ^ 0xff;
+    writeFileSync(join(dir, 'rnn.bin'), weights);
+    await expect(loadBundle(dir)).rejects.toMatchObject({ code: 'BUNDLE_CORRUPT' });
+  });
+
+  it('replaces an existing bundle only once the new one is complete', async () => {
+    const dir = join(root, 'bundle-3');
+    const first = await saveBundle(cascade, dir);
+    const second = await saveBundle(cascade, dir);
+    expect(second.contentHash).toBe(first.contentHash);
+    expect((await readdir(root)).filter((name) => name.includes('.tmp-') || name.includes('.old-'))).toEqual([]);
+    cascade.dispose();
+  });
+});
