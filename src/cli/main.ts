@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { isCxrError } from '../errors.js';
+import { registerAnnotateCommand } from './annotate.js';
 import { registerBackendsCommand } from './backends.js';
 import { registerImportCommand } from './import.js';
 import { registerLabelsCommand } from './labels.js';
 import { registerReportMiningCommands } from './mine-reports.js';
 import { registerQuickstartCommand } from './quickstart.js';
 import { registerSampleCommand } from './sample.js';
+import { registerTrainCommand } from './train.js';
 
 const program = new Command()
   .name('cxr')
@@ -18,6 +20,8 @@ registerSampleCommand(program);
 registerImportCommand(program);
 registerLabelsCommand(program);
 registerReportMiningCommands(program);
+registerTrainCommand(program);
+registerAnnotateCommand(program);
 registerBackendsCommand(program);
 
 try {

@@ -1,0 +1,56 @@
+import { cxrError } from '../errors.js';
+import type { Catalog } from '../store/catalog.js';
+import {
+  type CascadeOptions,
+  type CascadeProgress,
+  decodeSizeFor,
+  type TrainedCascade,
+  trainCascade,
+} from './cascade.js';
+import { loadTrainingSet } from './data/training-set.js';
+
+export interface CatalogTrainingOptions {
+  dataset?: string;
+  cascade: CascadeOptions;
+  onLoad?: (done: number, total: number) => void;
+  onEpoch?: CascadeProgress;
+}
+
+/**
+ * From a mined catalog to a trained cascade: loads the classed images, refuses data that cannot train a
+ * classifier (TRAINING_DATA: one class only, or a class with no training image), then runs the cascade.
+ */
+export async function trainFromCatalog(catalog: Catalog, options: CatalogTrainingOptions): Promise<TrainedCascade> {
+  const inputSize = options.cascade.cnn?.inputSize ?? 128;
+  const set = await loadTrainingSet(catalog, {
+    dataset: options.dataset,
+    size: decodeSizeFor(inputSize),
+    onProgress: options.onLoad,
+  });
+  const counts = new Map<string, { all: number; train: number }>();
+  for (const example of set.examples) {
+    const count = counts.get(example.className) ?? { all: 0, train: 0 };
+    count.all++;
+    if (example.split === 'train') count.train++;
+    counts.set(example.className, count);
+  }
+  if (counts.size < 2) {
+    throw cxrError(
+      'TRAINING_DATA',
+      `the catalog has ${counts.size} class(es) with images; a classifier needs two or more (run cxr labels, or lower --min-cases)`,
+      {
+        classes: [...counts.keys()],
+      },
+    );
+  }
+  const empty = [...counts].filter(([, count]) => count.train === 0).map(([name]) => name);
+  if (empty.length > 0) {
+    throw cxrError(
+      'TRAINING_DATA',
+      `class(es) without training images: ${empty.join(', ')} (re-mine with more data or a lower --min-held-out)`,
+      { empty },
+    );
+  }
+  const baseClasses = [...counts].sort((a, b) => b[1].all - a[1].all || a[0].localeCompare(b[0])).map(([name]) => name);
+  return trainCascade(set, baseClasses, options.cascade, options.onEpoch);
+}

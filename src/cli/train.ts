@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { selectBackend } from '../cascade/backend.js';
+import { saveBundle } from '../cascade/bundle/save.js';
+import type { IterationReport } from '../cascade/cascade.js';
+import { trainFromCatalog } from '../cascade/train-catalog.js';
+import { Catalog } from '../store/catalog.js';
+import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
+import { createProgress } from './progress.js';
+import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
+
+interface TrainCliOptions extends BackendOptions {
+  catalog: string;
+  dataset?: string;
+  out: string;
+  size: string;
+  architecture: string;
+  width: string;
+  epochs: string;
+  rnnEpochs: string;
+  iterations: string;
+  imbalance: string;
+  cell: string;
+  seed: string;
+  json?: boolean;
+}
+
+/** `cxr train`: the recurrent neural cascade on a mined catalog, saved as a model bundle. */
+export function registerTrainCommand(program: Command): void {
+  withBackendOption(withCatalogOption(program.command('train')))
+    .description('Train the CNN/RNN cascade on the mined catalog and write a model bundle')
+    .option('--dataset <name>', 'only this dataset (default: all)')
+    .option('--out <dir>', 'the model bundle to write', '.cxr/bundle')
+    .option('--size <pixels>', 'CNN input side (images are decoded at size × 256/224 for random crops)', '64')
+    .option('--architecture <name>', 'nin | inception', 'nin')
+    .option('--width <factor>', 'channel multiplier of the CNN', '1')
+    .option('--epochs <n>', 'CNN epochs per iteration', '6')
+    .option('--rnn-epochs <n>', 'RNN epochs per iteration', '30')
+    .option('--iterations <n>', 'refinement iterations after the first', '1')
+    .option('--imbalance <how>', 'data-dropout | class-weights', 'data-dropout')
+    .option('--cell <kind>', 'gru | lstm', 'gru')
+    .option('--seed <n>', 'seed of every random choice', '1')
+    .option('--json', 'metrics as JSON on stdout')
+    .action(async (options: TrainCliOptions) => {
+      await selectBackend(backendRequest(options));
+      const catalog = Catalog.open(options.catalog);
+      const loading = createProgress('load images', 'images', options.json);
+      const started = performance.now();
+      try {
+        const cascade = await trainFromCatalog(catalog, {
+          dataset: options.dataset,
+          onLoad: (done, total) => loading.update(done, total),
+          onEpoch: (stage, s) => {
+            process.stderr.write(
+              `${stage}: epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(3)}  ${s.imagesPerSecond.toFixed(0)} images/s  ETA ${Math.round(s.secondsLeft)}s\n`,
+            );
+          },
+          cascade: {
+            cnn: {
+              inputSize: integerOption('size', options.size, 32, 512),
+              architecture: choiceOption('architecture', options.architecture, ['nin', 'inception'] as const),
+              width: Number(options.width),
+            },
+            cnnTraining: {
+              epochs: integerOption('epochs', options.epochs, 1, 1000),
+              imbalance: choiceOption('imbalance', options.imbalance, ['data-dropout', 'class-weights'] as const),
+            },
+            rnn: { cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const) },
+            rnnTraining: { epochs: integerOption('rnn-epochs', options.rnnEpochs, 1, 1000) },
+            iterations: integerOption('iterations', options.iterations, 0, 5),
+            seed: integerOption('seed', options.seed, 0),
+          },
+        });
+        loading.stop();
+        const manifest = await saveBundle(cascade, options.out);
+        const seconds = (performance.now() - started) / 1000;
+        cascade.dispose();
+        if (options.json) {
+          console.log(JSON.stringify({ bundle: options.out, seconds, metrics: manifest.metrics }, null, 2));
+          return;
+        }
+        console.log(
+          `bundle written to ${options.out} (${manifest.finalClasses.length} classes, ${manifest.vocabulary.length} words) in ${seconds.toFixed(0)} s`,
+        );
+        for (const report of manifest.metrics as IterationReport[]) printReport(report);
+      } finally {
+        catalog.close();
+      }
+    });
+}
+
+function printReport(report: IterationReport): void {
+  const aurocs = Object.values(report.auroc);
+  const mean = aurocs.reduce((a, b) => a + b, 0) / Math.max(1, aurocs.length);
+  const a = report.annotation;
+  console.log(
+    `iteration ${report.iteration}: ${report.classes.length} classes; test accuracy ${report.classAccuracy.toFixed(3)}, mean AUROC ${mean.toFixed(3)}; BLEU-1 ${a.bleu1.toFixed(3)} BLEU-2 ${a.bleu2.toFixed(3)} BLEU-3 ${a.bleu3.toFixed(3)} BLEU-4 ${a.bleu4.toFixed(3)}`,
+  );
+}

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { openiXml, tempDir, writeText } from '../helpers/fixtures.js';
+
+describe('cxr train and cxr annotate', () => {
+  const root = tempDir();
+  const catalog = join(root, 'catalog.sqlite');
+  const bundle = join(root, 'bundle');
+
+  it('trains a bundle from a sample catalog and annotates images with it', async () => {
+    const sample = join(root, 'sample');
+    expect(runCli(['sample', '--out', sample, '--count', '320', '--size', '72', '--seed', '3']).status).toBe(0);
+    expect(
+      runCli([
+        'import',
+        'openi',
+        join(sample, 'reports'),
+        '--images',
+        join(sample, 'images'),
+        '--catalog',
+        catalog,
+        '--verify',
+        'none',
+      ]).status,
+    ).toBe(0);
+    expect(runCli(['labels', '--catalog', catalog, '--min-cases', '8', '--min-held-out', '2']).status).toBe(0);
+    const trained = runCli([
+      'train',
+      '--catalog',
+      catalog,
+      '--out',
+      bundle,
+      '--size',
+      '48',
+      '--width',
+      '0.25',
+      '--epochs',
+      '1',
+      '--rnn-epochs',
+      '2',
+      '--json',
+    ]);
+    expect(trained.status).toBe(0);
+    const result = JSON.parse(trained.stdout);
+    expect(result.metrics).toHaveLength(2);
+    expect(trained.stderr).toMatch(/cnn 0: epoch 1\/1 .* images\/s {2}ETA/);
+    expect(existsSync(join(bundle, 'bundle.json'))).toBe(true);
+
+    const images = (await readdir(join(sample, 'images'))).slice(0, 2).map((file) => join(sample, 'images', file));
+    const annotated = runCli(['annotate', ...images, '--bundle', bundle, '--json']);
+    expect(annotated.status).toBe(0);
+    const annotations = JSON.parse(annotated.stdout);
+    expect(annotations).toHaveLength(2);
+    expect(annotations[0]).toMatchObject({
+      image: images[0],
+      disease: expect.any(String),
+      sequence: expect.any(Array),
+      confidence: expect.any(Number),
+    });
+    expect(annotations[0].embeddings).toBeUndefined();
+  });
+
+  it('refuses a catalog with one class only, and a missing bundle, with codes', () => {
+    const reports = join(root, 'one-class');
+    for (let i = 1; i <= 12; i++) writeText(join(reports, `${i}.xml`), openiXml(i, ['normal'], [`N${i}`]));
+    const single = join(root, 'single.sqlite');
+    runCli(['import', 'openi', reports, '--catalog', single, '--allow-missing-images']);
+    runCli(['labels', '--catalog', single, '--min-cases', '5']);
+    const train = runCli(['train', '--catalog', single, '--out', join(root, 'never')]);
+    expect(train.status).toBe(1);
+    expect(train.stderr).toContain('TRAINING_DATA');
+    expect(existsSync(join(root, 'never'))).toBe(false);
+    const annotate = runCli(['annotate', 'x.png', '--bundle', join(root, 'missing-bundle')]);
+    expect(annotate.status).toBe(1);
+    expect(annotate.stderr).toContain('BUNDLE_NOT_FOUND');
+  });
+});
