@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { TrainingExample, TrainingSet } from './data/training-set.js';
 import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
-import { auroc } from './evaluation/auroc.js';
+import { aurocPerClass } from './evaluation/auroc.js';
 import { type Cnn, CnnOptions, createCnn } from './models/cnn.js';
 import { RnnDecoder, RnnOptions } from './models/rnn.js';
 import { RelabelOptions, relabelByContext } from './relabel/relabel.js';
@@ -21,7 +21,7 @@ export const CascadeOptions = z.object({
   relabel: RelabelOptions.prefault({}),
   /** Start each refined CNN from the previous one's weights (its classifier head aside). */
   warmStart: z.boolean().default(true),
-  /** Pixels of margin for random crops: images are decoded at inputSize × 256/224 as in the paper. */
+  /** Seeds the CNNs' and decoders' initialisation and the relabelling (training seeds are in their options). */
   seed: z.number().int().default(1),
 });
 export type CascadeOptions = z.input<typeof CascadeOptions>;
@@ -229,14 +229,7 @@ function evaluateIteration(
   const predictedClass = probabilities.map((p) => p.indexOf(Math.max(...p)));
   const predictedBase = predictedClass.map((c) => baseClasses.indexOf(baseClass(classes[c] as string)));
   const classAccuracy = truth.length === 0 ? 0 : truth.filter((t, n) => t === predictedBase[n]).length / truth.length;
-  const perClass: Record<string, number> = {};
-  baseClasses.forEach((name, c) => {
-    const score = auroc(
-      baseProbabilities.map((p) => p[c] as number),
-      truth.map((t) => t === c),
-    );
-    if (!Number.isNaN(score)) perClass[name] = score;
-  });
+  const perClass = aurocPerClass(baseProbabilities, truth, baseClasses);
   const annotation = evaluateAnnotations(
     decoder,
     vocabulary,

@@ -6,12 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/cascade/backend.js';
 import { loadBundle } from '../../src/cascade/bundle/load.js';
 import { cascadeAnnotator, saveBundle } from '../../src/cascade/bundle/save.js';
-import { decodeSizeFor, type TrainedCascade, trainCascade } from '../../src/cascade/cascade.js';
-import { loadTrainingSet } from '../../src/cascade/data/training-set.js';
-import { writeSampleDataset } from '../../src/datasets/sample/generate.js';
-import { mineLabels } from '../../src/labels/mine.js';
+import { type TrainedCascade, trainCascade } from '../../src/cascade/cascade.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { importInto } from '../helpers/import.js';
+import { sampleTrainingSet } from '../helpers/sample-training.js';
 
 describe('model bundles', () => {
   let cascade: TrainedCascade;
@@ -20,15 +17,7 @@ describe('model bundles', () => {
 
   beforeAll(async () => {
     await selectBackend('wasm');
-    const out = join(root, 'sample');
-    await writeSampleDataset(out, { count: 200, size: 80, seed: 21 });
-    const { catalog } = await importInto('openi', join(out, 'reports'), {
-      images: join(out, 'images'),
-      verify: 'none',
-    });
-    const mined = mineLabels(catalog, { minCases: 10, minHeldOut: 2 });
-    const set = await loadTrainingSet(catalog, { size: decodeSizeFor(64) });
-    catalog.close();
+    const { set, mined, out } = await sampleTrainingSet({ count: 200, seed: 21, minCases: 10, minHeldOut: 2 });
     cascade = await trainCascade(
       set,
       mined.classes.map((c) => c.name),

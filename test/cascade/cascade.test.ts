@@ -1,13 +1,8 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/cascade/backend.js';
-import { decodeSizeFor, trainCascade } from '../../src/cascade/cascade.js';
-import { loadTrainingSet } from '../../src/cascade/data/training-set.js';
-import { writeSampleDataset } from '../../src/datasets/sample/generate.js';
-import { mineLabels } from '../../src/labels/mine.js';
-import { tempDir } from '../helpers/fixtures.js';
-import { importInto } from '../helpers/import.js';
+import { trainCascade } from '../../src/cascade/cascade.js';
+import { sampleTrainingSet } from '../helpers/sample-training.js';
 
 describe('the recurrent neural cascade', () => {
   beforeAll(async () => {
@@ -15,15 +10,7 @@ describe('the recurrent neural cascade', () => {
   });
 
   it('trains CNN and RNN, relabels the large class by joint context, trains both again; every iteration evaluated; nothing leaks', async () => {
-    const out = tempDir();
-    await writeSampleDataset(out, { count: 320, size: 80, seed: 12 });
-    const { catalog } = await importInto('openi', join(out, 'reports'), {
-      images: join(out, 'images'),
-      verify: 'none',
-    });
-    const mined = mineLabels(catalog, { minCases: 12, minHeldOut: 3 });
-    const set = await loadTrainingSet(catalog, { size: decodeSizeFor(64) });
-    catalog.close();
+    const { set, mined } = await sampleTrainingSet({ count: 320, seed: 12, minCases: 12, minHeldOut: 3 });
     const baseClasses = mined.classes.map((c) => c.name);
     const before = tf.memory().numTensors;
     const stages: string[] = [];

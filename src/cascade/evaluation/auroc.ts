@@ -18,3 +18,16 @@ export function auroc(scores: ArrayLike<number>, positives: ArrayLike<boolean | 
   }
   return (rankSum - (nPositive * (nPositive + 1)) / 2) / (nPositive * nNegative);
 }
+
+/** One-vs-rest AUROC of each class (rows of `probabilities` by class index), for the classes it is defined for. */
+export function aurocPerClass(probabilities: number[][], truth: number[], classes: string[]): Record<string, number> {
+  const perClass: Record<string, number> = {};
+  classes.forEach((name, c) => {
+    const score = auroc(
+      probabilities.map((p) => p[c] as number),
+      truth.map((t) => t === c),
+    );
+    if (!Number.isNaN(score)) perClass[name] = score;
+  });
+  return perClass;
+}

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { imageBatch } from '../data/batches.js';
 import type { TrainingExample } from '../data/training-set.js';
 import type { Cnn } from '../models/cnn.js';
-import { auroc } from './auroc.js';
+import { aurocPerClass } from './auroc.js';
 
 export interface ClassificationReport {
   images: number;
@@ -39,18 +39,10 @@ export function evaluateClassifier(
     const p = predicted[n] as number;
     row[p] = (row[p] as number) + 1;
   });
-  const perClass: Record<string, number> = {};
-  classes.forEach((name, c) => {
-    const score = auroc(
-      probabilities.map((p) => p[c] as number),
-      truth.map((t) => t === c),
-    );
-    if (!Number.isNaN(score)) perClass[name] = score;
-  });
   return {
     images: usable.length,
     accuracy: truth.length === 0 ? 0 : truth.filter((t, n) => t === predicted[n]).length / truth.length,
-    auroc: perClass,
+    auroc: aurocPerClass(probabilities, truth, classes),
     confusion,
   };
 }

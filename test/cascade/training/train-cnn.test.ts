@@ -1,16 +1,11 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/cascade/backend.js';
-import { loadTrainingSet } from '../../../src/cascade/data/training-set.js';
 import { evaluateClassifier } from '../../../src/cascade/evaluation/classification.js';
 import { createCnn } from '../../../src/cascade/models/cnn.js';
 import { trainCnn } from '../../../src/cascade/training/train-cnn.js';
 import { Vocabulary } from '../../../src/cascade/vocabulary.js';
-import { writeSampleDataset } from '../../../src/datasets/sample/generate.js';
-import { mineLabels } from '../../../src/labels/mine.js';
-import { tempDir } from '../../helpers/fixtures.js';
-import { importInto } from '../../helpers/import.js';
+import { sampleTrainingSet } from '../../helpers/sample-training.js';
 
 describe('training the cascade CNN from a catalog', () => {
   beforeAll(async () => {
@@ -18,24 +13,17 @@ describe('training the cascade CNN from a catalog', () => {
   });
 
   it('loads mined images, trains with data dropout, and recognises a visible finding on held-out images; no tensor leaks', async () => {
-    const out = tempDir();
-    await writeSampleDataset(out, { count: 400, size: 96, seed: 4 });
-    const { catalog } = await importInto('openi', join(out, 'reports'), {
-      images: join(out, 'images'),
-      verify: 'header',
-    });
-    const mined = mineLabels(catalog, { minCases: 15, minHeldOut: 3 });
-    const set = await loadTrainingSet(catalog, { size: 72 });
+    const { set, mined } = await sampleTrainingSet({ count: 400, seed: 4, minCases: 15, minHeldOut: 3 });
     expect(set.skipped).toEqual([]);
     expect(set.examples.length).toBe(mined.classImages);
-    expect(set.examples[0]?.pixels.length).toBe(72 * 72);
+    expect(set.examples[0]?.pixels.length).toBe(set.size * set.size);
     const vocabulary = Vocabulary.fromSequences(set.examples.map((e) => e.sequence));
     expect(vocabulary.words[0]).toBe('<end>');
     expect(vocabulary.decode(vocabulary.encode(['normal']))).toEqual(['normal']);
 
     const classes = mined.classes.map((c) => c.name);
     const cnn = createCnn({ inputSize: 64, classes: classes.length, width: 0.5, dropout: 0 });
-    const geometry = { size: 72, crop: 64 };
+    const geometry = { size: set.size, crop: 64 };
     const epochs: number[] = [];
     const history = await trainCnn(
       cnn,
@@ -65,6 +53,5 @@ describe('training the cascade CNN from a catalog', () => {
     expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(report.images);
     expect(Object.keys(report.auroc).length).toBeGreaterThan(1);
     cnn.dispose();
-    catalog.close();
   });
 });

@@ -1,8 +1,6 @@
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/cascade/backend.js';
-import { loadTrainingSet } from '../../../src/cascade/data/training-set.js';
 import { classFirstWords, evaluateAnnotations } from '../../../src/cascade/evaluation/annotation.js';
 import { createCnn } from '../../../src/cascade/models/cnn.js';
 import { RnnDecoder } from '../../../src/cascade/models/rnn.js';
@@ -10,10 +8,7 @@ import { embedExamples } from '../../../src/cascade/training/embeddings.js';
 import { trainCnn } from '../../../src/cascade/training/train-cnn.js';
 import { trainRnn } from '../../../src/cascade/training/train-rnn.js';
 import { Vocabulary } from '../../../src/cascade/vocabulary.js';
-import { writeSampleDataset } from '../../../src/datasets/sample/generate.js';
-import { mineLabels } from '../../../src/labels/mine.js';
-import { tempDir } from '../../helpers/fixtures.js';
-import { importInto } from '../../helpers/import.js';
+import { sampleTrainingSet } from '../../helpers/sample-training.js';
 
 describe('training the annotation decoder on CNN embeddings', () => {
   beforeAll(async () => {
@@ -21,17 +16,9 @@ describe('training the annotation decoder on CNN embeddings', () => {
   });
 
   it('learns the annotations: the loss falls, and from the true first word it writes them back', async () => {
-    const out = tempDir();
-    await writeSampleDataset(out, { count: 300, size: 72, seed: 9 });
-    const { catalog } = await importInto('openi', join(out, 'reports'), {
-      images: join(out, 'images'),
-      verify: 'none',
-    });
-    const mined = mineLabels(catalog, { minCases: 10, minHeldOut: 2 });
-    const set = await loadTrainingSet(catalog, { size: 72 });
-    catalog.close();
+    const { set, mined } = await sampleTrainingSet({ count: 300, seed: 9, minCases: 10, minHeldOut: 2 });
     const classes = mined.classes.map((c) => c.name);
-    const geometry = { size: 72, crop: 64 };
+    const geometry = { size: set.size, crop: 64 };
     const cnn = createCnn({ inputSize: 64, classes: classes.length, width: 0.5, dropout: 0 });
     await trainCnn(cnn, set.examples, new Map(classes.map((name, i) => [name, i])), geometry, { epochs: 3, seed: 1 });
     const train = set.examples.map((e, i) => ({ e, i })).filter(({ e }) => e.split === 'train');
