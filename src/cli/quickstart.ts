@@ -24,7 +24,7 @@ interface QuickstartOptions extends BackendOptions {
 /**
  * `cxr quickstart`, the README's main job, runs every stage built so far on the built-in sample: it writes the
  * synthetic dataset, imports it, mines its labels and checks the ML runtime by training the reference CNN. The
- * cascade, the index and the search page are not built yet; it says so.
+ * index and the search page are not built yet; it says so.
  */
 export function registerQuickstartCommand(program: Command): void {
   withBackendOption(program.command('quickstart'))
@@ -57,7 +57,8 @@ export function registerQuickstartCommand(program: Command): void {
         catalog.close();
       }
       await runtimeCheck(options);
-      console.log('Not built yet: the cascade (CNN/RNN training on the catalog), the index and the search page.');
+      console.log('Next: `cxr train` trains the CNN/RNN cascade on this catalog (not part of the quickstart yet).');
+      console.log('Not built yet: the index and the search page.');
     });
 }
 
