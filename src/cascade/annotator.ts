@@ -6,6 +6,7 @@ import type { BundleManifest } from './bundle/format.js';
 import { imageBatch } from './data/batches.js';
 import type { TrainingExample } from './data/training-set.js';
 import type { RnnDecoder } from './models/rnn.js';
+import { applyCorrection } from './training/data-dropout.js';
 import { baseClass } from './training/train-cnn.js';
 import { Vocabulary } from './vocabulary.js';
 
@@ -65,7 +66,8 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
           (parts.finalEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
         ];
       });
-      const top = probabilities.map((p) => p.indexOf(Math.max(...p)));
+      const corrected = probabilities.map((p) => applyCorrection(p, manifest.priorCorrection ?? []));
+      const top = corrected.map((p) => p.indexOf(Math.max(...p)));
       const embeddings = tf.tensor2d(final);
       const sequences = parts.decoder.greedy(
         embeddings,
@@ -74,7 +76,7 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
         manifest.maxWords,
       );
       embeddings.dispose();
-      return probabilities.map((p, i) => {
+      return corrected.map((p, i) => {
         const byDisease = manifest.baseClasses
           .map((disease) => ({
             disease,

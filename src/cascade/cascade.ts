@@ -6,6 +6,7 @@ import { aurocPerClass } from './evaluation/auroc.js';
 import { type Cnn, CnnOptions, createCnn } from './models/cnn.js';
 import { RnnDecoder, RnnOptions } from './models/rnn.js';
 import { RelabelOptions, relabelByContext } from './relabel/relabel.js';
+import { applyCorrection, priorCorrection } from './training/data-dropout.js';
 import { embedExamples } from './training/embeddings.js';
 import { baseClass, CnnTrainingOptions, type EpochStats, trainCnn } from './training/train-cnn.js';
 import { RnnTrainingOptions, teacherForcing, trainRnn } from './training/train-rnn.js';
@@ -48,6 +49,8 @@ export interface TrainedCascade {
   finalClasses: string[];
   decoder: RnnDecoder;
   firstWords: number[];
+  /** Multiplies the final CNN's probabilities to undo the class prior its imbalance handling taught. */
+  priorCorrection: number[];
   reports: IterationReport[];
   geometry: { size: number; crop: number };
   options: z.output<typeof CascadeOptions>;
@@ -86,6 +89,7 @@ export async function trainCascade(
   let decoder: RnnDecoder | undefined;
   let classes: string[] = [];
   let firstWords: number[] = [];
+  let correction: number[] = [];
   for (let iteration = 0; iteration <= options.iterations; iteration++) {
     classes = orderedClasses([...labels.values()], baseClasses);
     const cnn = createCnn({ ...options.cnn, classes: classes.length, seed: options.seed + 100 * iteration });
@@ -98,6 +102,9 @@ export async function trainCascade(
       { ...options.cnnTraining, seed: options.cnnTraining.seed + iteration },
       (stats) => progress?.(`cnn ${iteration}`, stats),
       (_, i) => labels.get(i),
+      (prior) => {
+        correction = priorCorrection(prior.trueCounts, prior.shownCounts);
+      },
     );
     const train = embedExamples(cnn, examples, trainIdx, geometry);
     decoder?.dispose();
@@ -133,6 +140,7 @@ export async function trainCascade(
       classes,
       baseClasses,
       firstWords,
+      correction,
       geometry,
       options,
     );
@@ -172,6 +180,7 @@ export async function trainCascade(
     finalClasses: classes,
     decoder: finalDecoder,
     firstWords,
+    priorCorrection: correction,
     reports,
     geometry,
     options,
@@ -215,10 +224,12 @@ function evaluateIteration(
   classes: string[],
   baseClasses: string[],
   firstWords: number[],
+  correction: number[],
   geometry: { size: number; crop: number },
   options: z.output<typeof CascadeOptions>,
 ): Omit<IterationReport, 'cnnHistory' | 'rnnHistory'> {
-  const { embeddings, probabilities } = embedExamples(cnn, examples, testIdx, geometry);
+  const { embeddings, probabilities: raw } = embedExamples(cnn, examples, testIdx, geometry);
+  const probabilities = raw.map((p) => applyCorrection(p, correction));
   // Probability of each mined class = the sum over its refined sub-classes.
   const baseProbabilities = probabilities.map((p) =>
     baseClasses.map((base) =>

@@ -17,6 +17,8 @@ export interface BundleManifest {
   /** The decoder's words (index 0: end token) and each final class's first word. */
   vocabulary: string[];
   firstWords: number[];
+  /** Per final class: true share / trained share, applied to the final CNN's probabilities (absent: none). */
+  priorCorrection?: number[];
   maxWords: number;
   /** Layer whose output is the embedding, in both CNNs. */
   embeddingLayer: string;

@@ -42,6 +42,7 @@ export function bundleManifest(cascade: TrainedCascade, hash: string): BundleMan
     finalClasses: cascade.finalClasses,
     vocabulary: cascade.vocabulary.words,
     firstWords: cascade.firstWords,
+    priorCorrection: cascade.priorCorrection,
     maxWords: cascade.options.rnnTraining.maxWords,
     embeddingLayer: cascade.options.cnn.pooling === 'global' ? 'global_pool' : 'embedding',
     rnn: { ...cascade.decoder.options },

@@ -43,3 +43,25 @@ export function dataDropoutEpoch(
   }
   return order;
 }
+
+/**
+ * How much more (or less) often each class was shown in training than it occurs: true share / trained share.
+ * Multiplying the CNN's probabilities by it (and renormalising) undoes the prior that data dropout or class
+ * weights taught, so the most probable class is again the most probable in the collection.
+ */
+export function priorCorrection(trueCounts: number[], trainedCounts: number[]): number[] {
+  const trueTotal = trueCounts.reduce((a, b) => a + b, 0);
+  const trainedTotal = trainedCounts.reduce((a, b) => a + b, 0);
+  return trueCounts.map((n, c) => {
+    const trained = (trainedCounts[c] as number) / trainedTotal;
+    return trained === 0 ? 1 : n / trueTotal / trained;
+  });
+}
+
+/** Probabilities re-weighted by a prior correction and renormalised (no correction: unchanged). */
+export function applyCorrection(probabilities: number[], correction: number[]): number[] {
+  if (correction.length !== probabilities.length) return probabilities;
+  const weighted = probabilities.map((p, c) => p * (correction[c] as number));
+  const total = weighted.reduce((a, b) => a + b, 0);
+  return total > 0 ? weighted.map((p) => p / total) : probabilities;
+}

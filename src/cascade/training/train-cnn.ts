@@ -20,6 +20,12 @@ export const CnnTrainingOptions = z.object({
 });
 export type CnnTrainingOptions = z.input<typeof CnnTrainingOptions>;
 
+/** Images of each class (by class index) the last epoch showed: what the CNN's prior was trained on. */
+export interface TrainedPrior {
+  trueCounts: number[];
+  shownCounts: number[];
+}
+
 export interface EpochStats {
   epoch: number;
   epochs: number;
@@ -41,6 +47,7 @@ export async function trainCnn(
   input: CnnTrainingOptions = {},
   onEpoch?: (stats: EpochStats) => void,
   labelOf: (example: TrainingExample, index: number) => string | undefined = (example) => example.className,
+  onPrior?: (prior: TrainedPrior) => void,
 ): Promise<EpochStats[]> {
   const options = CnnTrainingOptions.parse(input);
   const train = examples
@@ -67,6 +74,15 @@ export async function trainCnn(
   const random = new Random(options.seed);
   const history: EpochStats[] = [];
   const started = performance.now();
+  const prior: TrainedPrior = {
+    trueCounts: new Array(classIndex.size).fill(0),
+    shownCounts: new Array(classIndex.size).fill(0),
+  };
+  const bump = (counts: number[], label: string, by: number) => {
+    const c = classIndex.get(label) as number;
+    counts[c] = (counts[c] as number) + by;
+  };
+  for (const label of labels) bump(prior.trueCounts, label, 1);
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const order =
       options.imbalance === 'data-dropout'
@@ -74,6 +90,15 @@ export async function trainCnn(
         : shuffled(labels.length, random);
     let lossSum = 0;
     let batches = 0;
+    prior.shownCounts.fill(0);
+    for (const k of order) {
+      const label = labels[k] as string;
+      bump(
+        prior.shownCounts,
+        label,
+        options.imbalance === 'class-weights' ? (classWeight[classIndex.get(label) as number] as number) : 1,
+      );
+    }
     for (let at = 0; at < order.length; at += options.batchSize) {
       const slice = order.slice(at, at + options.batchSize).map((k) => (train[k] as { i: number }).i);
       const x = imageBatch(examples, slice, geometry.size, geometry.crop, random);
@@ -111,6 +136,7 @@ export async function trainCnn(
     onEpoch?.(stats);
   }
   disposeOptimizer(optimizer);
+  onPrior?.(prior);
   return history;
 }
 

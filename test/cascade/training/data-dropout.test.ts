@@ -36,3 +36,17 @@ describe('data dropout (the paper’s imbalance handling)', () => {
     expect(epoch.slice(0, 50).every((i) => i < 1000)).toBe(false); // shuffled, not in input order
   });
 });
+
+describe('prior correction', () => {
+  it('undoes the prior that data dropout taught: true share over shown share, renormalised', async () => {
+    const { applyCorrection, priorCorrection } = await import('../../../src/cascade/training/data-dropout.js');
+    // Normal was 80% of the images but 20% of what training showed; a rare class 20% but 80%.
+    const correction = priorCorrection([80, 20], [20, 80]);
+    expect(correction[0]).toBeCloseTo(4, 10);
+    expect(correction[1]).toBeCloseTo(0.25, 10);
+    const corrected = applyCorrection([0.3, 0.7], correction);
+    expect(corrected[0]).toBeCloseTo(1.2 / (1.2 + 0.175), 10);
+    expect(corrected[0] as number).toBeGreaterThan(corrected[1] as number);
+    expect(applyCorrection([0.3, 0.7], [])).toEqual([0.3, 0.7]);
+  });
+});
