@@ -22,6 +22,8 @@ export interface Annotation {
   /** Probability of the top mined class (refined sub-classes summed). */
   confidence: number;
   alternatives: Array<{ disease: string; probability: number }>;
+  /** Probability of every mined class, in the bundle's `baseClasses` order. */
+  scores: number[];
   /** The first and the final CNN's embeddings: what search indexes. */
   embeddings: { first: Float32Array; final: Float32Array };
 }
@@ -30,6 +32,8 @@ export interface Annotator {
   readonly manifest: BundleManifest;
   /** Image files or encoded bytes (PNG, JPEG, TIFF, DICOM), any size, grey or RGB. */
   annotate(images: Array<string | Uint8Array>): Promise<Annotation[]>;
+  /** Images already decoded at the bundle's `preprocessing.decodeSize`. */
+  annotateDecoded(images: Array<{ data: Float32Array }>): Annotation[];
   dispose(): void;
 }
 
@@ -55,7 +59,9 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
   return {
     manifest,
     async annotate(images) {
-      const decoded = await Promise.all(images.map((image) => decodeGrey(image, size)));
+      return this.annotateDecoded(await Promise.all(images.map((image) => decodeGrey(image, size))));
+    },
+    annotateDecoded(decoded) {
       const examples = decoded.map((image) => ({ pixels: image.data }) as TrainingExample);
       const indices = examples.map((_, i) => i);
       const [probabilities, first, final] = tf.tidy(() => {
@@ -77,14 +83,14 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
       );
       embeddings.dispose();
       return corrected.map((p, i) => {
+        const scores = manifest.baseClasses.map((disease) =>
+          manifest.finalClasses.reduce(
+            (sum, name, c) => (baseClass(name) === disease ? sum + (p[c] as number) : sum),
+            0,
+          ),
+        );
         const byDisease = manifest.baseClasses
-          .map((disease) => ({
-            disease,
-            probability: manifest.finalClasses.reduce(
-              (sum, name, c) => (baseClass(name) === disease ? sum + (p[c] as number) : sum),
-              0,
-            ),
-          }))
+          .map((disease, d) => ({ disease, probability: scores[d] as number }))
           .sort((a, b) => b.probability - a.probability);
         const words = vocabulary.decode(sequences[i] as number[]);
         return {
@@ -95,6 +101,7 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
           severity: words.find((w) => SEVERITY_WORDS.has(w)),
           confidence: byDisease[0]?.probability ?? 0,
           alternatives: byDisease.slice(0, 3),
+          scores,
           embeddings: {
             first: Float32Array.from(first[i] as number[]),
             final: Float32Array.from(final[i] as number[]),

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { isCxrError } from '../errors.js';
 import { registerAnnotateCommand } from './annotate.js';
 import { registerBackendsCommand } from './backends.js';
+import { registerEvalCommand } from './eval.js';
 import { registerImportCommand } from './import.js';
 import { registerLabelsCommand } from './labels.js';
 import { registerReportMiningCommands } from './mine-reports.js';
@@ -22,6 +23,7 @@ registerLabelsCommand(program);
 registerReportMiningCommands(program);
 registerTrainCommand(program);
 registerAnnotateCommand(program);
+registerEvalCommand(program);
 registerBackendsCommand(program);
 
 try {

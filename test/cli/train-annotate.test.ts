@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { openiXml, tempDir, writeText } from '../helpers/fixtures.js';
 
-describe('cxr train and cxr annotate', () => {
+describe('cxr train, cxr annotate and cxr eval', () => {
   const root = tempDir();
   const catalog = join(root, 'catalog.sqlite');
   const bundle = join(root, 'bundle');
@@ -61,6 +61,13 @@ describe('cxr train and cxr annotate', () => {
       confidence: expect.any(Number),
     });
     expect(annotations[0].embeddings).toBeUndefined();
+
+    // cxr eval reproduces the training run's own test figures from the saved bundle.
+    const evaluated = JSON.parse(runCli(['eval', '--bundle', bundle, '--catalog', catalog, '--json']).stdout);
+    const final = result.metrics.at(-1);
+    expect(evaluated.images).toBe(final.annotation.images);
+    expect(evaluated.classAccuracy).toBeCloseTo(final.classAccuracy, 6);
+    expect(evaluated.bleu1).toBeCloseTo(final.annotation.bleu1, 6);
   });
 
   it('refuses a catalog with one class only, and a missing bundle, with codes', () => {
