@@ -25,9 +25,10 @@ const onlyWhereMissing = (_backend: string, hasOwn: boolean) => !hasOwn;
 
 /**
  * The project's kernels. Gradients the backend lacks are added (wasm has neither Conv2DBackpropFilter nor
- * UnsortedSegmentSum); two of wasm's own are replaced because they dominated a training step: Conv2DBackpropInput
- * (a loop kernel, 688 ms where an XNNPACK convolution takes 82) and MaxPoolGrad (211 ms where an in-order host
- * pass takes ~20). The project uses no depthwise convolutions, so their gradients are not provided.
+ * UnsortedSegmentSum); three of wasm's own are replaced: Conv2DBackpropInput (a loop kernel, ~1,330 ms where an
+ * XNNPACK convolution takes ~137 at the reference CNN's first block), MaxPoolGrad (141–175 ms where an in-order host
+ * pass takes 86–128; `npm run bench:backends` prints both) and Identity (below). The project uses no depthwise
+ * convolutions, so their gradients are not provided.
  */
 export const PROJECT_KERNELS: readonly ProjectKernel[] = [
   {
