@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { cxrError } from '../../errors.js';
 import { type Annotator, createAnnotator } from '../annotator.js';
-import '../layers/batch-norm.js'; // registers the CNNs' BatchNorm layer for deserialisation
+import '../layers/batch-norm.js'; // registers the CNNs' own layers for deserialisation
+import '../layers/seeded-dropout.js';
 import { RnnDecoder } from '../models/rnn.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './format.js';
 import { contentHash } from './save.js';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { BatchNorm } from '../layers/batch-norm.js';
+import { SeededDropout } from '../layers/seeded-dropout.js';
 
 export const CnnOptions = z.object({
   architecture: z.enum(['nin', 'inception']).default('nin'),
@@ -44,9 +45,10 @@ export function createCnn(input: CnnOptions): Cnn {
       ? ninFeatures(image, options.width, ids)
       : inceptionFeatures(image, options.width, ids);
   const pooled = pool(features, options.pooling);
-  const embedding = tf.layers
-    .dropout({ rate: options.dropout, name: 'embedding_dropout' })
-    .apply(pooled) as tf.SymbolicTensor;
+  // Seeded, so that training is deterministic per seed (tf.layers.dropout is not).
+  const embedding = new SeededDropout({ rate: options.dropout, seed: options.seed, name: 'embedding_dropout' }).apply(
+    pooled,
+  ) as tf.SymbolicTensor;
   const probabilities = tf.layers
     .dense({
       units: options.classes,
