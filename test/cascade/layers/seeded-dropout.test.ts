@@ -15,7 +15,9 @@ describe('SeededDropout', () => {
     const masks = (seed: number) => {
       const layer = new SeededDropout({ rate: 0.5, seed });
       const x = tf.ones([4, 50]);
-      const out = [0, 1].map(() => tf.tidy(() => Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync())));
+      const out = [0, 1].map(() =>
+        tf.tidy(() => Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync())),
+      );
       const inference = tf.tidy(() => Array.from((layer.apply(x, { training: false }) as tf.Tensor).dataSync()));
       x.dispose();
       return { out, inference };
@@ -42,7 +44,17 @@ describe('SeededDropout', () => {
     }));
     const weightsAfterTraining = async () => {
       const cnn = createCnn({ inputSize: 32, classes: 3, width: 0.25, dropout: 0.3, seed: 5 });
-      await trainCnn(cnn, examples, new Map([['normal', 0], ['a', 1], ['b', 2]]), { size: 40, crop: 32 }, { epochs: 2, seed: 7 });
+      await trainCnn(
+        cnn,
+        examples,
+        new Map([
+          ['normal', 0],
+          ['a', 1],
+          ['b', 2],
+        ]),
+        { size: 40, crop: 32 },
+        { epochs: 2, seed: 7 },
+      );
       const values = cnn.classifier.getWeights().map((w) => Array.from(w.dataSync()));
       cnn.dispose();
       return values;
