@@ -107,8 +107,3 @@ export async function probeBackends(): Promise<Array<{ backend: BackendChoice; a
   }
   return rows;
 }
-
-/** The backend chosen by the last `selectBackend`, if any. */
-export function selectedBackend(): SelectedBackend | undefined {
-  return selected;
-}

@@ -73,12 +73,6 @@ export class Catalog {
     return row?.hash === recordHash;
   }
 
-  /** Existing image rows by id (so an image that fails a re-check keeps what the catalog already had). */
-  knownImages(imageIds: string[]): Set<string> {
-    const statement = this.db.prepare("SELECT 1 FROM images WHERE id = ? AND status = 'ok'");
-    return new Set(imageIds.filter((id) => statement.get(id) !== undefined));
-  }
-
   /**
    * Writes one study as the record states it: the study, patient, report, images that passed their checks and the
    * parsed ground truth. Images of the record that failed a check keep any row the catalog already had.

@@ -115,10 +115,3 @@ export function installProjectKernels(backendName: string): string[] {
 export function replacedKernel(kernelName: string, backendName: string): KernelConfig | undefined {
   return replaced.get(`${backendName}/${kernelName}`);
 }
-
-/** The project kernel functions for `backendName`, unregistered, so tests can compare them with a backend's own. */
-export function projectKernelFunc(kernelName: string, backendName: string): KernelFunc {
-  const kernel = PROJECT_KERNELS.find((candidate) => candidate.kernelName === kernelName);
-  if (kernel === undefined) throw new Error(`no project kernel named ${kernelName}`);
-  return kernel.kernelFunc(backendName);
-}
