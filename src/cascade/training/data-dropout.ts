@@ -37,11 +37,7 @@ export function dataDropoutEpoch(
       for (let copy = 0; copy < (plan.replication.get(label) ?? 1); copy++) order.push(i);
     }
   });
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
-  return order;
+  return random.shuffle(order);
 }
 
 /**

@@ -87,7 +87,7 @@ export async function trainCnn(
     const order =
       options.imbalance === 'data-dropout'
         ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + epoch, options.normalClass)
-        : shuffled(labels.length, random);
+        : random.permutation(labels.length);
     let lossSum = 0;
     let batches = 0;
     prior.shownCounts.fill(0);
@@ -144,13 +144,4 @@ export async function trainCnn(
 export function baseClass(label: string): string {
   const at = label.lastIndexOf('#');
   return at < 0 ? label : label.slice(0, at);
-}
-
-function shuffled(n: number, random: Random): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
-  return order;
 }

@@ -58,11 +58,7 @@ export function trainRnn(
   const history: EpochStats[] = [];
   const started = performance.now();
   for (let epoch = 0; epoch < options.epochs; epoch++) {
-    const order = Array.from({ length: encoded.length }, (_, i) => i);
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random.next() * (i + 1));
-      [order[i], order[j]] = [order[j] as number, order[i] as number];
-    }
+    const order = random.permutation(encoded.length);
     let lossSum = 0;
     let batches = 0;
     for (let at = 0; at < order.length; at += options.batchSize) {
