@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeGrey } from '../datasets/images/decode.js';
-import { toWord } from '../labels/sequences.js';
-import { LATERALITIES, LOCATIONS, SEVERITIES } from '../labels/vocabulary.js';
+import { LOCATION_WORDS, SEVERITY_WORDS, SIDE_WORDS } from '../labels/sequences.js';
 import type { BundleManifest } from './bundle/format.js';
 import { imageBatch } from './data/batches.js';
 import type { TrainingExample } from './data/training-set.js';
@@ -46,10 +45,6 @@ export interface AnnotatorParts {
   /** Called by dispose(): frees whatever the parts own. */
   release(): void;
 }
-
-const SIDE_WORDS = new Set(LATERALITIES.map(toWord));
-const SEVERITY_WORDS = new Set(SEVERITIES.map(toWord));
-const LOCATION_WORDS = new Set([...LOCATIONS].map(toWord));
 
 export function createAnnotator(parts: AnnotatorParts): Annotator {
   const { manifest } = parts;

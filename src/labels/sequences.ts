@@ -1,4 +1,5 @@
 import type { ParsedAnnotation } from './mesh.js';
+import { LATERALITIES, LOCATIONS, SEVERITIES } from './vocabulary.js';
 
 /** The end token the RNN appends after the last word. */
 export const END_TOKEN = '<end>';
@@ -14,3 +15,8 @@ export function annotationWords(parsed: ParsedAnnotation, maxWords = 5): string[
 export function toWord(term: string): string {
   return term.replace(/[,()]/g, ' ').trim().replace(/\s+/g, '_');
 }
+
+/** The qualifier vocabulary as sequence words, for reading side, location and severity back out of a sequence. */
+export const SIDE_WORDS: ReadonlySet<string> = new Set(LATERALITIES.map(toWord));
+export const SEVERITY_WORDS: ReadonlySet<string> = new Set(SEVERITIES.map(toWord));
+export const LOCATION_WORDS: ReadonlySet<string> = new Set([...LOCATIONS].map(toWord));

@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { toWord } from '../../labels/sequences.js';
-import { LATERALITIES, LOCATIONS, SEVERITIES } from '../../labels/vocabulary.js';
+import { LOCATION_WORDS, SEVERITY_WORDS, SIDE_WORDS } from '../../labels/sequences.js';
 import type { RnnDecoder } from '../models/rnn.js';
 import type { Vocabulary } from '../vocabulary.js';
 import { type BleuScores, corpusBleu } from './bleu.js';
@@ -13,10 +12,6 @@ export interface AnnotationReport extends BleuScores {
   severityAccuracy?: number;
   examples: Array<{ truth: string[]; generated: string[] }>;
 }
-
-const SIDE_WORDS = new Set(LATERALITIES.map(toWord));
-const SEVERITY_WORDS = new Set(SEVERITIES.map(toWord));
-const LOCATION_WORDS = new Set([...LOCATIONS].map(toWord));
 
 /**
  * Generated annotations against the truth: each image's first word is its predicted class's first word (the
@@ -36,7 +31,7 @@ export function evaluateAnnotations(
     generated,
     truths.map((t) => [t]),
   );
-  const agreement = (words: Set<string>) => {
+  const agreement = (words: ReadonlySet<string>) => {
     let stated = 0;
     let agreed = 0;
     truths.forEach((truth, i) => {
