@@ -6,6 +6,7 @@ import {
   util,
 } from '@tensorflow/tfjs';
 import { cxrError } from '../../errors.js';
+import { computeOnHost } from './host-compute.js';
 
 export interface SegmentSumInputs {
   x: TensorInfo;
@@ -34,18 +35,17 @@ export function unsortedSegmentSum(
   }
   const rowShape = x.shape.slice(idRank);
   const rowSize = util.sizeFromShape(rowShape);
-  const values = backend.readSync(x.dataId) as ArrayLike<number>;
-  const ids = backend.readSync(segmentIds.dataId) as ArrayLike<number>;
-  const sums = new Float64Array(numSegments * rowSize);
-  for (let i = 0; i < ids.length; i++) {
-    const segment = ids[i] as number;
-    if (segment < 0 || segment >= numSegments) continue;
-    const from = i * rowSize;
-    const to = segment * rowSize;
-    for (let j = 0; j < rowSize; j++) sums[to + j] = (sums[to + j] as number) + (values[from + j] as number);
-  }
   const dtype: DataType = x.dtype === 'int32' ? 'int32' : 'float32';
-  const out = dtype === 'int32' ? Int32Array.from(sums) : Float32Array.from(sums);
-  const shape = [numSegments, ...rowShape];
-  return { dataId: backend.write(out, shape, dtype), shape, dtype };
+  return computeOnHost(backend, [x, segmentIds], { shape: [numSegments, ...rowShape], dtype }, ([values, ids], out) => {
+    const sums = new Float64Array(out.length);
+    for (let i = 0; i < (ids as ArrayLike<number>).length; i++) {
+      const segment = (ids as ArrayLike<number>)[i] as number;
+      if (segment < 0 || segment >= numSegments) continue;
+      const from = i * rowSize;
+      const to = segment * rowSize;
+      for (let j = 0; j < rowSize; j++)
+        sums[to + j] = (sums[to + j] as number) + ((values as ArrayLike<number>)[from + j] as number);
+    }
+    out.set(sums);
+  });
 }
