@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isCxrError } from '../errors.js';
 import type { Catalog, CheckedImage } from '../store/catalog.js';
-import { decodeGrey, readImageInfo } from './images/decode.js';
+import { inspectImage } from './images/decode.js';
 import { resolveInside } from './paths.js';
 import type { ImportEvent, SkippedItem, StudyRecord } from './record.js';
 
@@ -151,12 +151,8 @@ async function checkImages(
       const file = resolveInside(options.images, image.path);
       if (verify === 'none') {
         checked.push({ id: image.id, status: 'unverified' });
-      } else if (verify === 'header') {
-        const info = await readImageInfo(file);
-        checked.push({ id: image.id, status: 'ok', width: info.width, height: info.height });
       } else {
-        const info = await readImageInfo(file);
-        await decodeGrey(file, 32);
+        const info = await inspectImage(file, verify === 'decode');
         checked.push({ id: image.id, status: 'ok', width: info.width, height: info.height });
       }
     } catch (error) {

@@ -43,7 +43,15 @@ export async function decodeGrey(input: string | Uint8Array, size?: number): Pro
 }
 
 /** Size and format from the header only (fast); a file sharp cannot even identify is IMAGE_CORRUPT. */
-export async function readImageInfo(path: string): Promise<ImageInfo> {
+export function readImageInfo(path: string): Promise<ImageInfo> {
+  return inspectImage(path, false);
+}
+
+/**
+ * Checks an image file the way an import does: reads it once, takes size and format from its header and, with
+ * `decode`, decodes it fully (a truncated file passes the header but not this) — without reading it twice.
+ */
+export async function inspectImage(path: string, decode: boolean): Promise<ImageInfo> {
   const bytes = await readBytes(path);
   if (isDicom(bytes)) {
     const dicom = decodeDicom(bytes, path);
@@ -51,6 +59,7 @@ export async function readImageInfo(path: string): Promise<ImageInfo> {
   }
   try {
     const meta = await sharp(bytes).metadata();
+    if (decode) await sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'fill' }).raw().toBuffer();
     return { width: meta.width ?? 0, height: meta.height ?? 0, format: meta.format ?? 'unknown' };
   } catch (error) {
     throw asImageError(error, path, bytes);
