@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
-import { FORMATS, resolveFormat } from '../datasets/formats.js';
-import { type ImportSummary, runImport, type VerifyLevel } from '../datasets/import.js';
+import { FORMATS, importFormat } from '../datasets/formats.js';
+import type { ImportSummary, VerifyLevel } from '../datasets/import.js';
 import { Catalog } from '../store/catalog.js';
 import { createProgress } from './progress.js';
 import { choiceOption, withCatalogOption } from './shared-options.js';
@@ -40,10 +40,9 @@ export function registerImportCommand(program: Command): void {
     .option('--verify <level>', 'image check: decode | header | none', 'decode')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (format: string, source: string, options: ImportCliOptions) => {
-      const resolved = resolveFormat(choiceOption('format', format, FORMATS), source, {
-        ...options,
-        uncertain: choiceOption('uncertain', options.uncertain, UNCERTAIN_POLICIES),
-      });
+      // Options are checked before the catalog is opened: a mistyped command creates no file.
+      const formatName = choiceOption('format', format, FORMATS);
+      const uncertain = choiceOption('uncertain', options.uncertain, UNCERTAIN_POLICIES);
       const verify = choiceOption<VerifyLevel>('verify', options.verify, ['decode', 'header', 'none']);
       const catalog = Catalog.open(options.catalog);
       const controller = new AbortController();
@@ -51,16 +50,21 @@ export function registerImportCommand(program: Command): void {
       process.once('SIGINT', interrupt);
       const progress = createProgress(`import ${format}`, 'records', options.json);
       try {
-        const summary = await runImport(catalog, format, source, resolved.events, {
-          dataset: options.dataset ?? resolved.dataset,
-          images: options.images ?? options.dicom ?? resolved.defaultImages,
+        const { dataset, summary } = await importFormat(catalog, formatName, source, {
+          dataset: options.dataset,
+          images: options.images,
+          dicom: options.dicom,
+          projections: options.projections,
+          boxes: options.boxes,
+          lists: options.lists,
+          uncertain,
           allowMissingImages: options.allowMissingImages,
           verify,
           signal: controller.signal,
           onProgress: (p) => progress.update(p.records, p.total),
         });
         progress.stop();
-        report(summary, options.json === true, catalog.stats(options.dataset ?? resolved.dataset));
+        report(summary, options.json === true, catalog.stats(dataset));
       } finally {
         process.off('SIGINT', interrupt);
         catalog.close();

@@ -3,8 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import { referenceCnn } from '../cascade/reference-cnn.js';
-import { resolveFormat } from '../datasets/formats.js';
-import { runImport } from '../datasets/import.js';
+import { importFormat } from '../datasets/formats.js';
 import { writeSampleDataset } from '../datasets/sample/generate.js';
 import { mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
@@ -41,8 +40,7 @@ export function registerQuickstartCommand(program: Command): void {
       const catalog = Catalog.open(join(options.workspace, 'catalog.sqlite'));
       try {
         const reports = join(out, 'reports');
-        const format = resolveFormat('openi', reports, {});
-        const imported = await runImport(catalog, 'openi', reports, format.events, {
+        const { summary: imported } = await importFormat(catalog, 'openi', reports, {
           dataset: 'sample',
           images: join(out, 'images'),
         });

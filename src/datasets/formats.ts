@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import type { Catalog } from '../store/catalog.js';
 import { chestXray14Importer } from './chestxray14.js';
 import { chexpertImporter, mimicImporter, type UncertainPolicy } from './chexpert.js';
+import { type ImportOptions, type ImportSummary, runImport } from './import.js';
 import { indianaCsvImporter } from './indiana-csv.js';
 import { manifestImporter } from './manifest.js';
 import { openiImporter } from './openi.js';
@@ -75,4 +77,24 @@ export function resolveFormat(format: Format, source: string, options: FormatOpt
         events: () => manifestImporter.read({ manifest: source }),
       };
   }
+}
+
+/**
+ * Imports `source`, published in `format`, into the catalog: the format's own dataset name and image folder unless
+ * the options name others (a DICOM folder, for OpenI, is the image folder). What `cxr import` runs.
+ */
+export async function importFormat(
+  catalog: Catalog,
+  format: Format,
+  source: string,
+  options: Partial<ImportOptions> & FormatOptions = {},
+): Promise<{ dataset: string; summary: ImportSummary }> {
+  const resolved = resolveFormat(format, source, options);
+  const dataset = options.dataset ?? resolved.dataset;
+  const summary = await runImport(catalog, format, source, resolved.events, {
+    ...options,
+    dataset,
+    images: options.images ?? options.dicom ?? resolved.defaultImages,
+  });
+  return { dataset, summary };
 }

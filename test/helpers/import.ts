@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { type Format, type FormatOptions, resolveFormat } from '../../src/datasets/formats.js';
-import { type ImportOptions, type ImportSummary, runImport } from '../../src/datasets/import.js';
+import { type Format, type FormatOptions, importFormat } from '../../src/datasets/formats.js';
+import type { ImportOptions, ImportSummary } from '../../src/datasets/import.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { tempDir } from './fixtures.js';
 
@@ -11,14 +11,6 @@ export async function importInto(
   options: Partial<ImportOptions> & FormatOptions = {},
   catalog = Catalog.open(join(tempDir(), 'catalog.sqlite')),
 ): Promise<{ catalog: Catalog; summary: ImportSummary }> {
-  const resolved = resolveFormat(format, source, options);
-  const summary = await runImport(catalog, format, source, resolved.events, {
-    dataset: options.dataset ?? resolved.dataset,
-    images: options.images ?? options.dicom ?? resolved.defaultImages,
-    allowMissingImages: options.allowMissingImages,
-    verify: options.verify,
-    batchSize: options.batchSize,
-    signal: options.signal,
-  });
+  const { summary } = await importFormat(catalog, format, source, options);
   return { catalog, summary };
 }
