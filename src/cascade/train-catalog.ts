@@ -1,12 +1,6 @@
 import { cxrError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
-import {
-  type CascadeOptions,
-  type CascadeProgress,
-  decodeSizeFor,
-  type TrainedCascade,
-  trainCascade,
-} from './cascade.js';
+import { CascadeOptions, type CascadeProgress, decodeSizeFor, type TrainedCascade, trainCascade } from './cascade.js';
 import { loadTrainingSet } from './data/training-set.js';
 
 export interface CatalogTrainingOptions {
@@ -21,10 +15,11 @@ export interface CatalogTrainingOptions {
  * classifier (TRAINING_DATA: one class only, or a class with no training image), then runs the cascade.
  */
 export async function trainFromCatalog(catalog: Catalog, options: CatalogTrainingOptions): Promise<TrainedCascade> {
-  const inputSize = options.cascade.cnn?.inputSize ?? 128;
+  // Resolved once here, so the decode size follows the CNN's own default input size.
+  const cascade = CascadeOptions.parse(options.cascade);
   const set = await loadTrainingSet(catalog, {
     dataset: options.dataset,
-    size: decodeSizeFor(inputSize),
+    size: decodeSizeFor(cascade.cnn.inputSize),
     onProgress: options.onLoad,
   });
   const counts = new Map<string, { all: number; train: number }>();
@@ -52,5 +47,5 @@ export async function trainFromCatalog(catalog: Catalog, options: CatalogTrainin
     );
   }
   const baseClasses = [...counts].sort((a, b) => b[1].all - a[1].all || a[0].localeCompare(b[0])).map(([name]) => name);
-  return trainCascade(set, baseClasses, options.cascade, options.onEpoch);
+  return trainCascade(set, baseClasses, cascade, options.onEpoch);
 }
