@@ -26,6 +26,12 @@ export const ERROR_CODES = {
   BUNDLE_NOT_FOUND: { status: 404, summary: 'No model bundle at the given path.' },
   BUNDLE_VERSION: { status: 422, summary: 'The model bundle is from another, incompatible version.' },
   BUNDLE_CORRUPT: { status: 422, summary: 'The model bundle is incomplete or its contents do not match its hash.' },
+  INDEX_NOT_FOUND: { status: 404, summary: 'No search index at the given path (run `cxr build`).' },
+  INDEX_CORRUPT: { status: 500, summary: 'The search index is incomplete or inconsistent.' },
+  INDEX_BUSY: { status: 409, summary: 'Another build is writing this index.' },
+  VECTOR_SIZE: { status: 400, summary: 'A vector has a different length than the index embeddings.' },
+  QUERY_INVALID: { status: 400, summary: 'The query or its filters cannot be understood.' },
+  ENTRY_NOT_FOUND: { status: 404, summary: 'No indexed image has the given id.' },
   INTERNAL: { status: 500, summary: 'An unexpected internal error.' },
 } as const;
 

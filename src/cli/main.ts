@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { isCxrError } from '../errors.js';
+import { registerAddCommand } from './add.js';
 import { registerAnnotateCommand } from './annotate.js';
 import { registerBackendsCommand } from './backends.js';
+import { registerBuildCommand } from './build.js';
 import { registerEvalCommand } from './eval.js';
 import { registerImportCommand } from './import.js';
 import { registerLabelsCommand } from './labels.js';
 import { registerReportMiningCommands } from './mine-reports.js';
 import { registerQuickstartCommand } from './quickstart.js';
+import { registerRemoveCommand } from './remove.js';
 import { registerSampleCommand } from './sample.js';
+import { registerSearchCommand } from './search.js';
 import { registerTrainCommand } from './train.js';
 
 const program = new Command()
@@ -22,6 +26,10 @@ registerImportCommand(program);
 registerLabelsCommand(program);
 registerReportMiningCommands(program);
 registerTrainCommand(program);
+registerBuildCommand(program);
+registerSearchCommand(program);
+registerAddCommand(program);
+registerRemoveCommand(program);
 registerAnnotateCommand(program);
 registerEvalCommand(program);
 registerBackendsCommand(program);

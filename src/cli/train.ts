@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
+import type { BundleManifest } from '../cascade/bundle/format.js';
 import { saveBundle } from '../cascade/bundle/save.js';
 import type { IterationReport } from '../cascade/cascade.js';
 import { trainFromCatalog } from '../cascade/train-catalog.js';
@@ -8,10 +9,7 @@ import { type BackendOptions, backendRequest, withBackendOption } from './backen
 import { createProgress } from './progress.js';
 import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
 
-interface TrainCliOptions extends BackendOptions {
-  catalog: string;
-  dataset?: string;
-  out: string;
+export interface TrainingCliOptions {
   size: string;
   architecture: string;
   width: string;
@@ -21,15 +19,36 @@ interface TrainCliOptions extends BackendOptions {
   imbalance: string;
   cell: string;
   seed: string;
+}
+
+interface TrainCliOptions extends BackendOptions, TrainingCliOptions {
+  catalog: string;
+  dataset?: string;
+  out: string;
   json?: boolean;
 }
 
 /** `cxr train`: the recurrent neural cascade on a mined catalog, saved as a model bundle. */
 export function registerTrainCommand(program: Command): void {
-  withBackendOption(withCatalogOption(program.command('train')))
+  withTrainingOptions(withBackendOption(withCatalogOption(program.command('train'))))
     .description('Train the CNN/RNN cascade on the mined catalog and write a model bundle')
     .option('--dataset <name>', 'only this dataset (default: all)')
     .option('--out <dir>', 'the model bundle to write', '.cxr/bundle')
+    .option('--json', 'metrics as JSON on stdout')
+    .action(async (options: TrainCliOptions) => {
+      await selectBackend(backendRequest(options));
+      const catalog = Catalog.open(options.catalog);
+      try {
+        await trainAndSave(catalog, options, options.out, options.json === true);
+      } finally {
+        catalog.close();
+      }
+    });
+}
+
+/** The cascade's training options, shared by `cxr train` and `cxr build`. */
+export function withTrainingOptions(command: Command): Command {
+  return command
     .option('--size <pixels>', 'CNN input side (images are decoded at size × 256/224 for random crops)', '64')
     .option('--architecture <name>', 'nin | inception', 'nin')
     .option('--width <factor>', 'channel multiplier of the CNN', '1')
@@ -38,54 +57,58 @@ export function registerTrainCommand(program: Command): void {
     .option('--iterations <n>', 'refinement iterations after the first', '1')
     .option('--imbalance <how>', 'data-dropout | class-weights', 'data-dropout')
     .option('--cell <kind>', 'gru | lstm', 'gru')
-    .option('--seed <n>', 'seed of every random choice', '1')
-    .option('--json', 'metrics as JSON on stdout')
-    .action(async (options: TrainCliOptions) => {
-      await selectBackend(backendRequest(options));
-      const catalog = Catalog.open(options.catalog);
-      const loading = createProgress('load images', 'images', options.json);
-      const started = performance.now();
-      try {
-        const cascade = await trainFromCatalog(catalog, {
-          dataset: options.dataset,
-          onLoad: (done, total) => loading.update(done, total),
-          onEpoch: (stage, s) => {
-            process.stderr.write(
-              `${stage}: epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(3)}  ${s.imagesPerSecond.toFixed(0)} images/s  ETA ${Math.round(s.secondsLeft)}s\n`,
-            );
-          },
-          cascade: {
-            cnn: {
-              inputSize: integerOption('size', options.size, 32, 512),
-              architecture: choiceOption('architecture', options.architecture, ['nin', 'inception'] as const),
-              width: Number(options.width),
-            },
-            cnnTraining: {
-              epochs: integerOption('epochs', options.epochs, 1, 1000),
-              imbalance: choiceOption('imbalance', options.imbalance, ['data-dropout', 'class-weights'] as const),
-            },
-            rnn: { cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const) },
-            rnnTraining: { epochs: integerOption('rnn-epochs', options.rnnEpochs, 1, 1000) },
-            iterations: integerOption('iterations', options.iterations, 0, 5),
-            seed: integerOption('seed', options.seed, 0),
-          },
-        });
-        loading.stop();
-        const manifest = await saveBundle(cascade, options.out);
-        const seconds = (performance.now() - started) / 1000;
-        cascade.dispose();
-        if (options.json) {
-          console.log(JSON.stringify({ bundle: options.out, seconds, metrics: manifest.metrics }, null, 2));
-          return;
-        }
-        console.log(
-          `bundle written to ${options.out} (${manifest.finalClasses.length} classes, ${manifest.vocabulary.length} words) in ${seconds.toFixed(0)} s`,
-        );
-        for (const report of manifest.metrics as IterationReport[]) printReport(report);
-      } finally {
-        catalog.close();
-      }
-    });
+    .option('--seed <n>', 'seed of every random choice', '1');
+}
+
+/** Trains the cascade on the catalog with progress on stderr, writes the bundle, prints its metrics. */
+export async function trainAndSave(
+  catalog: Catalog,
+  options: TrainingCliOptions & { dataset?: string },
+  out: string,
+  json: boolean,
+): Promise<BundleManifest> {
+  const loading = createProgress('load images', 'images', json);
+  const started = performance.now();
+  const cascade = await trainFromCatalog(catalog, {
+    dataset: options.dataset,
+    onLoad: (done, total) => loading.update(done, total),
+    onEpoch: (stage, s) => {
+      process.stderr.write(
+        `${stage}: epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(3)}  ${s.imagesPerSecond.toFixed(0)} images/s  ETA ${Math.round(s.secondsLeft)}s\n`,
+      );
+    },
+    cascade: {
+      cnn: {
+        inputSize: integerOption('size', options.size, 32, 512),
+        architecture: choiceOption('architecture', options.architecture, ['nin', 'inception'] as const),
+        width: Number(options.width),
+      },
+      cnnTraining: {
+        epochs: integerOption('epochs', options.epochs, 1, 1000),
+        imbalance: choiceOption('imbalance', options.imbalance, ['data-dropout', 'class-weights'] as const),
+      },
+      rnn: { cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const) },
+      rnnTraining: { epochs: integerOption('rnn-epochs', options.rnnEpochs, 1, 1000) },
+      iterations: integerOption('iterations', options.iterations, 0, 5),
+      seed: integerOption('seed', options.seed, 0),
+    },
+  });
+  loading.stop();
+  try {
+    const manifest = await saveBundle(cascade, out);
+    const seconds = (performance.now() - started) / 1000;
+    if (json) {
+      console.log(JSON.stringify({ bundle: out, seconds, metrics: manifest.metrics }, null, 2));
+    } else {
+      console.log(
+        `bundle written to ${out} (${manifest.finalClasses.length} classes, ${manifest.vocabulary.length} words) in ${seconds.toFixed(0)} s`,
+      );
+      for (const report of manifest.metrics as IterationReport[]) printReport(report);
+    }
+    return manifest;
+  } finally {
+    cascade.dispose();
+  }
 }
 
 function printReport(report: IterationReport): void {

@@ -5,6 +5,8 @@ import { cxrError } from '../errors.js';
 
 /** `db/` beside `src/` and `dist/`: the schema is readable without the code. */
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../db/', import.meta.url));
+/** The search index's own schema, `db/index/`. */
+export const INDEX_MIGRATIONS_DIR = fileURLToPath(new URL('../../db/index/', import.meta.url));
 
 interface Migration {
   version: number;
@@ -24,11 +26,15 @@ export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
 }
 
 /** Applies the migrations a database lacks, each in its own transaction; refuses a database from the future. */
-export function migrate(db: Database.Database, migrations = listMigrations()): number {
+export function migrate(
+  db: Database.Database,
+  migrations = listMigrations(),
+  newerCode: 'CATALOG_SCHEMA' | 'INDEX_CORRUPT' = 'CATALOG_SCHEMA',
+): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   const latest = migrations.at(-1)?.version ?? 0;
   if (current > latest) {
-    throw cxrError('CATALOG_SCHEMA', `catalog schema version ${current} is newer than this program's ${latest}`, {
+    throw cxrError(newerCode, `database schema version ${current} is newer than this program's ${latest}`, {
       current,
       latest,
     });

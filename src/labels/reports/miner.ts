@@ -40,12 +40,12 @@ const UNCERTAIN =
 const SPECULATION =
   /\b(?:may|might|could) (?:\w+ )?(?:represent|reflect|be due to|indicate|be related to)|\bpossibl[ey]\b|\bquestionable\b|\bversus\b|\bvs\b|\bdifferential\b|\bcannot (?:be )?(?:exclude|rule out)|\bnot (?:be )?excluded\b/g;
 
-const LATERALITY: Array<[RegExp, 'left' | 'right' | 'bilateral']> = [
+export const SIDE_PHRASES: Array<[RegExp, 'left' | 'right' | 'bilateral']> = [
   [/\b(?:bilateral(?:ly)?|both|bibasilar|bibasal|biapical|bilat)\b/, 'bilateral'],
   [/\bleft\b/, 'left'],
   [/\bright\b/, 'right'],
 ];
-const LOCATIONS: Array<[RegExp, string]> = [
+export const LOCATION_PHRASES: Array<[RegExp, string]> = [
   [/\bupper lobes?\b/, 'upper lobe'],
   [/\bmiddle lobe\b|\brml\b/, 'middle lobe'],
   [/\blower lobes?\b|\brll\b|\blll\b/, 'lower lobe'],
@@ -55,7 +55,7 @@ const LOCATIONS: Array<[RegExp, string]> = [
   [/\b(?:hilum|hila|hilar|perihilar)\b/, 'hilum'],
   [/\bretrocardiac\b/, 'retrocardiac'],
 ];
-const SEVERITIES: Array<[RegExp, string]> = [
+export const SEVERITY_PHRASES: Array<[RegExp, string]> = [
   [/\b(?:borderline|upper limits of normal)\b/, 'borderline'],
   [/\b(?:mild(?:ly)?|minimal|slight(?:ly)?|minor|trace)\b/, 'mild'],
   [/\b(?:small|tiny)\b/, 'small'],
@@ -171,12 +171,12 @@ function qualifiersOf(
         }),
       )
       .map(([, value]) => value);
-  const sides = pick(LATERALITY);
+  const sides = pick(SIDE_PHRASES);
   return {
     laterality:
       sides.includes('bilateral') || (sides.includes('left') && sides.includes('right')) ? 'bilateral' : sides[0],
-    location: pick(LOCATIONS),
-    severity: pick(SEVERITIES)[0],
+    location: pick(LOCATION_PHRASES),
+    severity: pick(SEVERITY_PHRASES)[0],
   };
 }
 

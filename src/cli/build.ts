@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { selectBackend } from '../cascade/backend.js';
+import { loadBundle } from '../cascade/bundle/load.js';
+import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
+import { FORMATS, importFormat } from '../datasets/formats.js';
+import { buildIndex } from '../indexer/build-index.js';
+import { mineLabels } from '../labels/mine.js';
+import { Catalog } from '../store/catalog.js';
+import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
+import { createProgress } from './progress.js';
+import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
+import { type TrainingCliOptions, trainAndSave, withTrainingOptions } from './train.js';
+
+export const DEFAULT_INDEX = '.cxr/index';
+
+interface BuildCliOptions extends BackendOptions, TrainingCliOptions {
+  catalog: string;
+  index: string;
+  bundle?: string;
+  bundleOut: string;
+  retrain?: boolean;
+  dataset?: string;
+  images?: string;
+  uncertain: string;
+  labels: string;
+  minCases: string;
+  batch: string;
+  json?: boolean;
+}
+
+/**
+ * `cxr build [FORMAT SOURCE]`: one command from a dataset to a searchable index. Each stage is resumable: the
+ * import skips unchanged records, a trained bundle is reused unless --retrain, and annotation continues where an
+ * interrupted build stopped. The previous index answers queries until the new one is complete.
+ */
+export function registerBuildCommand(program: Command): void {
+  withTrainingOptions(withBackendOption(withCatalogOption(program.command('build'))))
+    .description('Import a dataset, mine labels, train (or reuse a bundle), annotate every image and write the index')
+    .argument('[format]', `dataset format to import first: ${FORMATS.join(' | ')}`)
+    .argument('[source]', 'the dataset to import (see `cxr import`); omit both to index the catalog as it is')
+    .option('--index <dir>', 'the search index folder', DEFAULT_INDEX)
+    .option('--bundle <dir>', 'annotate with this model bundle instead of training one')
+    .option('--bundle-out <dir>', 'where a trained bundle is written (and reused from)', '.cxr/bundle')
+    .option('--retrain', 'train again even when --bundle-out holds a bundle')
+    .option('--dataset <name>', 'dataset name (import) and the only dataset indexed')
+    .option('--images <dir>', 'import: folder the image paths are relative to')
+    .option('--uncertain <policy>', `import: uncertain labels (${UNCERTAIN_POLICIES.join(' | ')})`, 'keep')
+    .option('--labels <source>', 'ground truth for label mining: auto | mesh | dataset | reports', 'auto')
+    .option('--min-cases <n>', 'images a pattern needs to become a class', '30')
+    .option('--batch <n>', 'images per annotation batch', '32')
+    .option('--json', 'machine-readable summary on stdout')
+    .action(async (format: string | undefined, source: string | undefined, options: BuildCliOptions) => {
+      await selectBackend(backendRequest(options));
+      const catalog = Catalog.open(options.catalog);
+      const controller = new AbortController();
+      const interrupt = () => controller.abort();
+      process.once('SIGINT', interrupt);
+      process.once('SIGTERM', interrupt);
+      try {
+        const dataset = await importIfAsked(catalog, format, source, options, controller.signal);
+        const bundleDir = await bundleFor(catalog, { ...options, dataset });
+        const annotator = await loadBundle(bundleDir);
+        const progress = createProgress('annotate', 'images', options.json);
+        const vectorsProgress = createProgress('HNSW', 'vectors', options.json);
+        try {
+          const result = await buildIndex(
+            catalog,
+            annotator,
+            bundleDir,
+            options.index,
+            { dataset, batchSize: integerOption('batch', options.batch, 1, 1024) },
+            {
+              signal: controller.signal,
+              onProgress: (p) => (p.stage === 'annotate' ? progress : vectorsProgress).update(p.done, p.total),
+            },
+          );
+          progress.stop();
+          vectorsProgress.stop();
+          if (options.json) console.log(JSON.stringify({ index: options.index, ...result }, null, 2));
+          else if (result.interrupted) {
+            console.log(`interrupted after ${result.indexed} images; run the same command again to resume`);
+          } else {
+            console.log(
+              `index ${options.index}: ${result.indexed} images${result.resumed > 0 ? ` (${result.resumed} from the interrupted build)` : ''}, ${result.skipped.length} skipped`,
+            );
+            for (const item of result.skipped.slice(0, 10))
+              console.log(`  skipped ${item.item}: ${item.code} ${item.message}`);
+          }
+          if (result.interrupted) process.exitCode = 130;
+        } finally {
+          annotator.dispose();
+        }
+      } finally {
+        process.off('SIGINT', interrupt);
+        process.off('SIGTERM', interrupt);
+        catalog.close();
+      }
+    });
+}
+
+async function importIfAsked(
+  catalog: Catalog,
+  format: string | undefined,
+  source: string | undefined,
+  options: BuildCliOptions,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  if (format === undefined) return options.dataset;
+  if (source === undefined) throw new Error('unreachable: commander requires <source> after <format>');
+  const progress = createProgress(`import ${format}`, 'records', options.json);
+  const { dataset, summary } = await importFormat(catalog, choiceOption('format', format, FORMATS), source, {
+    dataset: options.dataset,
+    images: options.images,
+    uncertain: choiceOption('uncertain', options.uncertain, UNCERTAIN_POLICIES),
+    signal,
+    onProgress: (p) => progress.update(p.records, p.total),
+  });
+  progress.stop();
+  if (!options.json)
+    console.log(`imported ${summary.records} records (${summary.written} new, ${summary.skipped} skipped)`);
+  return dataset;
+}
+
+/** The bundle to annotate with: the one given, the one trained before (unless --retrain), or a new one. */
+async function bundleFor(catalog: Catalog, options: BuildCliOptions): Promise<string> {
+  if (options.bundle !== undefined) return options.bundle;
+  if (existsSync(join(options.bundleOut, 'bundle.json')) && !options.retrain) {
+    if (!options.json) console.log(`reusing the bundle at ${options.bundleOut} (--retrain to train again)`);
+    return options.bundleOut;
+  }
+  const stats = mineLabels(catalog, {
+    dataset: options.dataset,
+    minCases: integerOption('min-cases', options.minCases, 1),
+    labels: choiceOption('labels', options.labels, ['auto', 'mesh', 'dataset', 'reports'] as const),
+  });
+  if (!options.json) console.log(`mined ${stats.classes.length} classes from ${stats.classImages} images`);
+  await trainAndSave(catalog, options, options.bundleOut, options.json === true);
+  return options.bundleOut;
+}

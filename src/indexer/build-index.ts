@@ -1,0 +1,155 @@
+import { cpSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Annotation, Annotator } from '../cascade/annotator.js';
+import { decodeGrey, type GreyImage } from '../datasets/images/decode.js';
+import type { SkippedItem } from '../datasets/record.js';
+import { isCxrError } from '../errors.js';
+import type { Catalog } from '../store/catalog.js';
+import { acquireBuildLock, commitBuilding, startBuilding } from '../store/index-builds.js';
+import { IndexStore } from '../store/index-store.js';
+import { buildVectorIndex, EMBEDDING_KINDS, vectorFile } from '../store/search-index.js';
+import { type CatalogImage, listCatalogImages } from './catalog-images.js';
+import { toIndexEntry } from './entry.js';
+
+export const BuildOptions = z.object({
+  /** Only this dataset of the catalog (default: every dataset). */
+  dataset: z.string().optional(),
+  /** Images annotated per forward pass. */
+  batchSize: z.number().int().min(1).max(1024).default(32),
+  /** Images decoded at the same time. */
+  concurrency: z.number().int().min(1).max(64).default(4),
+});
+export type BuildOptions = z.input<typeof BuildOptions>;
+
+export interface BuildProgress {
+  stage: 'annotate' | 'vectors';
+  done: number;
+  total: number;
+}
+
+export interface BuildResult {
+  generation?: string;
+  indexed: number;
+  /** Images already annotated by an interrupted build of the same bundle and catalog. */
+  resumed: number;
+  skipped: SkippedItem[];
+  interrupted: boolean;
+}
+
+/**
+ * Annotates every catalog image with the bundle and writes a new index generation: entries, findings and text in
+ * SQLite as batches finish (so an interrupted build resumes where it stopped), then both HNSW indexes, then the
+ * switch of `CURRENT`. Until that switch the previous generation stays live and whole.
+ */
+export async function buildIndex(
+  catalog: Catalog,
+  annotator: Annotator,
+  bundleDir: string,
+  indexDir: string,
+  input: BuildOptions = {},
+  hooks: { signal?: AbortSignal; onProgress?: (progress: BuildProgress) => void } = {},
+): Promise<BuildResult> {
+  const options = BuildOptions.parse(input);
+  const release = acquireBuildLock(indexDir);
+  try {
+    const identity = JSON.stringify({
+      bundle: annotator.manifest.contentHash,
+      catalog: resolve(catalog.db.name),
+      dataset: options.dataset ?? null,
+    });
+    const { folder, resumed } = startBuilding(indexDir, identity);
+    if (!existsSync(join(folder, 'bundle'))) cpSync(bundleDir, join(folder, 'bundle'), { recursive: true });
+    const store = IndexStore.open(join(folder, 'index.sqlite'));
+    try {
+      const images = listCatalogImages(catalog, options.dataset);
+      const done = new Set(
+        (store.db.prepare('SELECT image_id FROM entries').all() as Array<{ image_id: string }>).map((r) => r.image_id),
+      );
+      const result: BuildResult = {
+        indexed: done.size,
+        resumed: resumed ? done.size : 0,
+        skipped: [],
+        interrupted: false,
+      };
+      const todo = images.filter((image) => !done.has(image.imageId));
+      const report = (n: number) => hooks.onProgress?.({ stage: 'annotate', done: n, total: images.length });
+      report(done.size);
+      for (let start = 0; start < todo.length; start += options.batchSize) {
+        if (hooks.signal?.aborted) return { ...result, interrupted: true };
+        const batch = todo.slice(start, start + options.batchSize);
+        const decoded = await decodeAll(batch, annotator.manifest.preprocessing.decodeSize, options.concurrency);
+        const ready = batch.flatMap((image, i) => {
+          const outcome = decoded[i] as GreyImage | SkippedItem;
+          if ('code' in outcome) {
+            result.skipped.push(outcome);
+            return [];
+          }
+          return [{ image, pixels: outcome }];
+        });
+        const annotations = annotator.annotateDecoded(ready.map((r) => r.pixels));
+        store.transaction(() => {
+          ready.forEach(({ image }, i) => store.upsert(toIndexEntry(image, annotations[i] as Annotation)));
+        });
+        result.indexed += ready.length;
+        report(result.indexed + result.skipped.length);
+      }
+      writeMeta(store, annotator);
+      for (const kind of EMBEDDING_KINDS) {
+        const vectors = buildVectorIndex(store, kind, dimensionsOf(annotator, store), {}, (n, total) =>
+          hooks.onProgress?.({ stage: 'vectors', done: n, total }),
+        );
+        vectors.save(vectorFile(folder, kind, 1));
+      }
+      store.setMeta('vectors_version', 1);
+      store.close();
+      return { ...result, generation: commitBuilding(indexDir) };
+    } finally {
+      if (store.db.open) store.close();
+    }
+  } finally {
+    release();
+  }
+}
+
+function writeMeta(store: IndexStore, annotator: Annotator): void {
+  store.setMeta('bundle_hash', annotator.manifest.contentHash);
+  store.setMeta('dimensions', dimensionsOf(annotator, store));
+  store.setMeta('created_at', new Date().toISOString());
+  store.setMeta('classes', JSON.stringify(annotator.manifest.baseClasses));
+}
+
+/** The embedding size, read from a stored entry (or from a probe annotation of a blank image when empty). */
+function dimensionsOf(annotator: Annotator, store: IndexStore): number {
+  const stored = store.db.prepare('SELECT length(final) / 4 AS n FROM entries LIMIT 1').get() as
+    | { n: number }
+    | undefined;
+  if (stored !== undefined) return stored.n;
+  const size = annotator.manifest.preprocessing.decodeSize;
+  const [probe] = annotator.annotateDecoded([{ data: new Float32Array(size * size) }]);
+  return probe?.embeddings.final.length ?? 0;
+}
+
+/** Decodes images a few at a time; a file that fails becomes a skipped item with its code, not an error. */
+async function decodeAll(
+  images: CatalogImage[],
+  size: number,
+  concurrency: number,
+): Promise<Array<GreyImage | SkippedItem>> {
+  const out: Array<GreyImage | SkippedItem> = new Array(images.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < images.length) {
+      const at = next++;
+      const image = images[at] as CatalogImage;
+      try {
+        out[at] = await decodeGrey(image.file, size);
+      } catch (error) {
+        if (!isCxrError(error)) throw error;
+        out[at] = { code: error.code, item: image.imageId, message: error.message };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return out;
+}

@@ -1,0 +1,82 @@
+import { resolveInside } from '../datasets/paths.js';
+import { NON_FINDING_HEADINGS } from '../labels/vocabulary.js';
+import type { Catalog } from '../store/catalog.js';
+import type { Finding } from '../store/index-store.js';
+
+/** A catalog image with what the index keeps beside the generated annotation. */
+export interface CatalogImage {
+  imageId: string;
+  studyId: string;
+  dataset: string;
+  /** Absolute path, resolved inside the image folder of its import. */
+  file: string;
+  view?: string;
+  split?: string;
+  report?: string;
+  truth: { annotations: string[]; findings: Finding[] };
+}
+
+interface ImageRow {
+  id: string;
+  study_id: string;
+  dataset: string;
+  path: string;
+  view: string | null;
+  split: string | null;
+  options: string;
+  findings: string | null;
+  impression: string | null;
+}
+
+interface AnnotationRow {
+  image_id: string | null;
+  raw: string;
+  heading: string;
+  location: string;
+  laterality: string | null;
+  severity: string | null;
+}
+
+/** Images with files, in id order (the build's resumable order), optionally of one dataset. */
+export function listCatalogImages(catalog: Catalog, dataset?: string): CatalogImage[] {
+  const rows = catalog.db
+    .prepare(
+      `SELECT i.id, i.study_id, s.dataset, i.path, i.view, coalesce(l.split, i.official_split) AS split, m.options,
+              r.findings, r.impression
+       FROM images i JOIN studies s ON s.id = i.study_id JOIN imports m ON m.id = s.import_id
+       LEFT JOIN image_labels l ON l.image_id = i.id LEFT JOIN reports r ON r.study_id = i.study_id
+       WHERE i.status IN ('ok', 'unverified') AND i.path IS NOT NULL ${dataset === undefined ? '' : 'AND s.dataset = ?'}
+       ORDER BY i.id`,
+    )
+    .all(...(dataset === undefined ? [] : [dataset])) as ImageRow[];
+  const annotations = catalog.db.prepare(
+    'SELECT image_id, raw, heading, location, laterality, severity FROM annotations WHERE study_id = ? ORDER BY id',
+  );
+  return rows.map((row) => {
+    const own = (annotations.all(row.study_id) as AnnotationRow[]).filter(
+      (a) => a.image_id === null || a.image_id === row.id,
+    );
+    const root = (JSON.parse(row.options) as { images?: string }).images ?? '.';
+    const report = [row.findings, row.impression].filter((part) => part !== null && part.trim() !== '').join('\n');
+    return {
+      imageId: row.id,
+      studyId: row.study_id,
+      dataset: row.dataset,
+      file: resolveInside(root, row.path),
+      ...(row.view === null ? {} : { view: row.view }),
+      ...(row.split === null ? {} : { split: row.split }),
+      ...(report === '' ? {} : { report }),
+      truth: {
+        annotations: own.map((a) => a.raw),
+        findings: own
+          .filter((a) => !NON_FINDING_HEADINGS.has(a.heading))
+          .map((a) => ({
+            disease: a.heading,
+            ...(a.laterality === null ? {} : { side: a.laterality }),
+            ...(a.severity === null ? {} : { severity: a.severity }),
+            locations: JSON.parse(a.location) as string[],
+          })),
+      },
+    };
+  });
+}

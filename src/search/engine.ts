@@ -1,0 +1,313 @@
+import type { Annotation, Annotator } from '../cascade/annotator.js';
+import { cxrError } from '../errors.js';
+import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
+import { SearchIndex } from '../store/search-index.js';
+import { and, entryFilter, queryFilter, type SqlFilter } from './filter-sql.js';
+import { reciprocalRankFusion } from './fusion.js';
+import { DEFAULT_IMAGE_PLANNER, type ImagePlan, type ImagePlannerOptions, nearestImages } from './image-search.js';
+import { applyFilters, type FilterFields, type ParsedQuery, parseQuery } from './query-parser.js';
+import { type ConceptMatch, rankByText, type TextHit, type WordMatch } from './text-search.js';
+
+export type ImageQuery = { id: string } | { vector: ArrayLike<number> } | { bytes: Uint8Array };
+
+export interface SearchRequest {
+  text?: string;
+  image?: ImageQuery;
+  filters?: FilterFields;
+  /** Hits wanted (default 20, at most 500). */
+  k?: number;
+  /** Text + image: `fuse` ranks both and fuses them (RRF, k = 60); `filter` keeps what the text matches, ranked by the image. */
+  mode?: 'fuse' | 'filter';
+  /** Which CNN's embedding the image query compares (default the final, refined CNN). */
+  embedding?: EmbeddingKind;
+}
+
+/** A hit and why it is here. */
+export interface SearchHit {
+  rank: number;
+  imageId: string;
+  dataset: string;
+  view?: string;
+  split?: string;
+  generated: Omit<StoredEntry['generated'], 'findings'>;
+  truth: string[];
+  score: number;
+  why: {
+    concepts: ConceptMatch[];
+    words: WordMatch[];
+    distance?: number;
+    textRank?: number;
+    imageRank?: number;
+    fusedScore?: number;
+  };
+}
+
+export interface SearchResponse {
+  parse: ParsedQuery;
+  plan: {
+    kind: 'text' | 'image' | 'hybrid' | 'browse';
+    mode?: 'fuse' | 'filter';
+    text?: { candidates: number };
+    image?: ImagePlan & { embedding: EmbeddingKind; query: 'id' | 'vector' | 'upload' };
+  };
+  timings: Record<string, number>;
+  /** The uploaded image's own reading, when the query was an image. */
+  queryAnnotation?: Omit<Annotation, 'embeddings'>;
+  hits: SearchHit[];
+}
+
+export interface EngineOptions {
+  planner?: Partial<ImagePlannerOptions>;
+  /** Loads the annotator for uploaded images, on first use (the index's own bundle). */
+  loadAnnotator?: (bundleDir: string) => Promise<Annotator>;
+}
+
+export const MAX_K = 500;
+
+/** The one query API: text, image and hybrid search over an open index; see DESIGN.md "Search semantics". */
+export class SearchEngine {
+  private annotatorPromise?: Promise<Annotator>;
+  private diseases?: string[];
+  private readonly planner: ImagePlannerOptions;
+
+  constructor(
+    readonly index: SearchIndex,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.planner = { ...DEFAULT_IMAGE_PLANNER, ...options.planner };
+  }
+
+  static open(dir: string, options: EngineOptions = {}): SearchEngine {
+    return new SearchEngine(SearchIndex.open(dir), options);
+  }
+
+  /** Diseases the index knows (generated or stated), which the query parser resolves synonyms to. */
+  vocabulary(): { diseases: string[] } {
+    this.diseases ??= (
+      this.index.store.db.prepare('SELECT DISTINCT disease FROM findings ORDER BY disease').all() as Array<{
+        disease: string;
+      }>
+    ).map((row) => row.disease);
+    return { diseases: this.diseases };
+  }
+
+  parse(text: string, filters: FilterFields = {}): ParsedQuery {
+    return applyFilters(parseQuery(text, this.vocabulary()), filters, this.vocabulary());
+  }
+
+  async search(request: SearchRequest): Promise<SearchResponse> {
+    const started = performance.now();
+    const timings: Record<string, number> = {};
+    const lap = (name: string, since: number) => {
+      timings[name] = round(performance.now() - since);
+      return performance.now();
+    };
+    const k = checkK(request.k ?? 20);
+    let at = performance.now();
+    const parse = this.parse(request.text ?? '', request.filters);
+    at = lap('parseMs', at);
+    const hasText = parse.concepts.length > 0 || parse.words.length > 0;
+    const query = request.image === undefined ? undefined : await this.queryVector(request.image, request.embedding);
+    if (query !== undefined) at = lap('embedMs', at);
+    const response: SearchResponse = { parse, plan: { kind: 'browse' }, timings, hits: [] };
+    if (query?.annotation) response.queryAnnotation = query.annotation;
+    const exclude = query?.excludeLabel;
+    const notSelf: SqlFilter | undefined =
+      exclude === undefined ? undefined : { where: 'e.label != ?', params: [exclude] };
+
+    if (query === undefined) {
+      const text = rankByText(this.index.store, parse, k);
+      at = lap('textMs', at);
+      response.plan = { kind: hasText ? 'text' : 'browse', text: { candidates: text.candidates } };
+      response.hits = this.hits(text.hits.map((hit) => ({ label: hit.label, score: hit.score, text: hit })));
+    } else if (!hasText || request.mode === 'filter') {
+      const filter = and([hasText ? queryFilter(parse) : entryFilter(parse.filters), ...(notSelf ? [notSelf] : [])]);
+      const image = nearestImages(this.index, query.vector, query.kind, k, filter, this.planner);
+      at = lap('imageMs', at);
+      response.plan = {
+        kind: hasText ? 'hybrid' : 'image',
+        ...(hasText ? { mode: 'filter' as const } : {}),
+        image: { ...image.plan, embedding: query.kind, query: query.source },
+      };
+      response.hits = this.hits(
+        image.hits.map((hit, i) => ({
+          label: hit.label,
+          score: 1 - hit.distance,
+          distance: hit.distance,
+          imageRank: i + 1,
+        })),
+      );
+    } else {
+      const depth = Math.max(100, 5 * k);
+      const text = rankByText(this.index.store, parse, depth, notSelf);
+      at = lap('textMs', at);
+      const filter = and([entryFilter(parse.filters), ...(notSelf ? [notSelf] : [])]);
+      const image = nearestImages(this.index, query.vector, query.kind, depth, filter, this.planner);
+      at = lap('imageMs', at);
+      const fused = reciprocalRankFusion([text.hits.map((h) => h.label), image.hits.map((h) => h.label)]).slice(0, k);
+      at = lap('fuseMs', at);
+      const textByLabel = new Map(text.hits.map((h) => [h.label, h]));
+      const imageByLabel = new Map(image.hits.map((h) => [h.label, h]));
+      response.plan = {
+        kind: 'hybrid',
+        mode: 'fuse',
+        text: { candidates: text.candidates },
+        image: { ...image.plan, embedding: query.kind, query: query.source },
+      };
+      response.hits = this.hits(
+        fused.map((f) => ({
+          label: f.label,
+          score: f.score,
+          text: textByLabel.get(f.label),
+          distance: imageByLabel.get(f.label)?.distance,
+          textRank: f.ranks[0] || undefined,
+          imageRank: f.ranks[1] || undefined,
+          fusedScore: f.score,
+        })),
+      );
+    }
+    lap('fetchMs', at);
+    timings.totalMs = round(performance.now() - started);
+    return response;
+  }
+
+  /** An indexed image's full record, without its embeddings. */
+  entry(imageId: string): Omit<StoredEntry, 'embeddings'> {
+    const label = this.index.store.labelOf(imageId);
+    const [entry] = label === undefined ? [] : this.index.store.entries([label]);
+    if (entry === undefined) throw cxrError('ENTRY_NOT_FOUND', `no indexed image '${imageId}'`, { id: imageId });
+    const { embeddings: _, ...rest } = entry;
+    return rest;
+  }
+
+  /** The stored file of an indexed image (the only way a file path is ever reached). */
+  fileOf(imageId: string): string {
+    return this.entry(imageId).file;
+  }
+
+  /** Counts per facet over the images a query matches (every image when empty). */
+  facets(text = '', filters: FilterFields = {}): Record<string, Array<{ value: string; count: number }>> {
+    const parsed = this.parse(text, filters);
+    const filter = queryFilter(parsed);
+    const source = parsed.source === 'truth' ? 'truth' : 'generated';
+    const scoped = `SELECT e.label FROM entries e WHERE ${filter.where}`;
+    const count = (sql: string, params: unknown[] = []) =>
+      (
+        this.index.store.db.prepare(sql).all(...filter.params, ...params) as Array<{ value: string; count: number }>
+      ).filter((row) => row.value !== null);
+    const findingFacet = (column: string) =>
+      count(
+        `SELECT f.${column} AS value, count(DISTINCT f.label) AS count FROM findings f
+         WHERE f.label IN (${scoped}) AND f.source = ? GROUP BY 1 ORDER BY 2 DESC, 1`,
+        [source],
+      );
+    const entryFacet = (column: string) =>
+      count(
+        `SELECT e.${column} AS value, count(*) AS count FROM entries e WHERE ${filter.where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+      );
+    return {
+      disease: findingFacet('disease'),
+      side: findingFacet('side'),
+      severity: findingFacet('severity'),
+      location: count(
+        `SELECT j.value AS value, count(DISTINCT f.label) AS count FROM findings f, json_each(f.locations) j
+         WHERE f.label IN (${scoped}) AND f.source = ? GROUP BY 1 ORDER BY 2 DESC, 1`,
+        [source],
+      ),
+      view: entryFacet('view'),
+      split: entryFacet('split'),
+      dataset: entryFacet('dataset'),
+    };
+  }
+
+  /** The cascade's reading of an image (bytes of PNG, JPEG, DICOM…), with the index's own bundle. */
+  async annotate(bytes: Uint8Array): Promise<Annotation> {
+    const annotator = await this.annotator();
+    const [annotation] = await annotator.annotate([bytes]);
+    if (annotation === undefined) throw cxrError('INTERNAL', 'the annotator returned nothing');
+    return annotation;
+  }
+
+  /** Forgets cached vocabulary after the index changed (add/remove). */
+  refresh(): void {
+    this.diseases = undefined;
+  }
+
+  async close(): Promise<void> {
+    if (this.annotatorPromise) (await this.annotatorPromise.catch(() => undefined))?.dispose();
+    this.index.close();
+  }
+
+  private annotator(): Promise<Annotator> {
+    if (this.options.loadAnnotator === undefined) {
+      throw cxrError('INVALID_OPTION', 'this engine was opened without a model, so it cannot read uploaded images');
+    }
+    this.annotatorPromise ??= this.options.loadAnnotator(this.index.bundleDir);
+    return this.annotatorPromise;
+  }
+
+  private async queryVector(image: ImageQuery, kind: EmbeddingKind = 'final') {
+    if ('id' in image) {
+      const label = this.index.store.labelOf(image.id);
+      const [entry] = label === undefined ? [] : this.index.store.entries([label]);
+      if (entry === undefined) throw cxrError('ENTRY_NOT_FOUND', `no indexed image '${image.id}'`, { id: image.id });
+      return { vector: entry.embeddings[kind], kind, source: 'id' as const, excludeLabel: entry.label };
+    }
+    if ('vector' in image) {
+      const vector = Float32Array.from(image.vector);
+      this.index.vectors[kind].checkVector(vector);
+      return { vector, kind, source: 'vector' as const };
+    }
+    const { embeddings, ...annotation } = await this.annotate(image.bytes);
+    return { vector: embeddings[kind], kind, source: 'upload' as const, annotation };
+  }
+
+  private hits(
+    ranked: Array<{
+      label: number;
+      score: number;
+      text?: TextHit;
+      distance?: number;
+      textRank?: number;
+      imageRank?: number;
+      fusedScore?: number;
+    }>,
+  ): SearchHit[] {
+    const entries = new Map(this.index.store.entries(ranked.map((r) => r.label)).map((e) => [e.label, e]));
+    return ranked.flatMap((r, i) => {
+      const entry = entries.get(r.label);
+      if (entry === undefined) return [];
+      const { findings: _, ...generated } = entry.generated;
+      const why: SearchHit['why'] = { concepts: r.text?.concepts ?? [], words: r.text?.words ?? [] };
+      if (r.distance !== undefined) why.distance = round(r.distance, 6);
+      if (r.textRank !== undefined) why.textRank = r.textRank;
+      if (r.imageRank !== undefined) why.imageRank = r.imageRank;
+      if (r.fusedScore !== undefined) why.fusedScore = round(r.fusedScore, 6);
+      return [
+        {
+          rank: i + 1,
+          imageId: entry.imageId,
+          dataset: entry.dataset,
+          ...(entry.view === undefined ? {} : { view: entry.view }),
+          ...(entry.split === undefined ? {} : { split: entry.split }),
+          generated,
+          truth: entry.truth.annotations,
+          score: round(r.score, 6),
+          why,
+        },
+      ];
+    });
+  }
+}
+
+function checkK(k: number): number {
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) {
+    throw cxrError('QUERY_INVALID', `k must be an integer from 1 to ${MAX_K}, not ${k}`, { k });
+  }
+  return k;
+}
+
+function round(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

@@ -1,0 +1,271 @@
+import Database from 'better-sqlite3';
+import { INDEX_MIGRATIONS_DIR, listMigrations, migrate } from './migrations.js';
+
+/** One finding of an image: what the cascade generated or what the dataset states. */
+export interface Finding {
+  disease: string;
+  side?: string;
+  severity?: string;
+  locations: string[];
+}
+
+export type FindingSource = 'generated' | 'truth';
+export type EmbeddingKind = 'first' | 'final';
+
+/** Everything the index keeps about one image. */
+export interface IndexEntry {
+  imageId: string;
+  dataset: string;
+  studyId?: string;
+  /** Absolute path of the image file. */
+  file: string;
+  view?: string;
+  split?: string;
+  generated: {
+    sequence: string[];
+    disease: string;
+    side?: string;
+    severity?: string;
+    locations: string[];
+    confidence: number;
+    alternatives: Array<{ disease: string; probability: number }>;
+    findings: Finding[];
+  };
+  truth: { annotations: string[]; findings: Finding[] };
+  report?: string;
+  embeddings: { first: Float32Array; final: Float32Array };
+}
+
+/** An entry as stored, with its label. */
+export interface StoredEntry extends IndexEntry {
+  label: number;
+  addedAt: string;
+}
+
+interface EntryRow {
+  label: number;
+  image_id: string;
+  dataset: string;
+  study_id: string | null;
+  file: string;
+  view: string | null;
+  split: string | null;
+  sequence: string;
+  disease: string;
+  side: string | null;
+  severity: string | null;
+  locations: string;
+  confidence: number;
+  alternatives: string;
+  truth: string;
+  report: string | null;
+  first: Buffer;
+  final: Buffer;
+  added_at: string;
+}
+
+interface FindingRow {
+  label: number;
+  source: FindingSource;
+  disease: string;
+  side: string | null;
+  severity: string | null;
+  locations: string;
+}
+
+/**
+ * The SQLite half of a search index (schema `db/index/`): entries, their findings, their text in FTS5 and their
+ * embeddings. Labels are never reused, so a label removed from HNSW can never come back as another image.
+ */
+export class IndexStore {
+  private constructor(readonly db: Database.Database) {}
+
+  static open(path: string, options: { readonly?: boolean } = {}): IndexStore {
+    const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      migrate(db, listMigrations(INDEX_MIGRATIONS_DIR), 'INDEX_CORRUPT');
+    }
+    db.pragma('foreign_keys = ON');
+    return new IndexStore(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  meta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string | number): void {
+    this.db
+      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, String(value));
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+  }
+
+  /** Writes an entry (replacing one with the same image id) and returns its new label and the label it replaced. */
+  upsert(entry: IndexEntry): { label: number; replaced?: number } {
+    const replaced = this.remove(entry.imageId);
+    const label = Number(this.meta('next_label') ?? '1');
+    this.setMeta('next_label', label + 1);
+    const g = entry.generated;
+    this.db
+      .prepare(
+        `INSERT INTO entries (label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity,
+           locations, confidence, alternatives, truth, report, first, final, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        label,
+        entry.imageId,
+        entry.dataset,
+        entry.studyId ?? null,
+        entry.file,
+        entry.view ?? null,
+        entry.split ?? null,
+        JSON.stringify(g.sequence),
+        g.disease,
+        g.side ?? null,
+        g.severity ?? null,
+        JSON.stringify(g.locations),
+        g.confidence,
+        JSON.stringify(g.alternatives),
+        JSON.stringify(entry.truth.annotations),
+        entry.report ?? null,
+        toBlob(entry.embeddings.first),
+        toBlob(entry.embeddings.final),
+        new Date().toISOString(),
+      );
+    const insertFinding = this.db.prepare(
+      'INSERT INTO findings (label, source, disease, side, severity, locations) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const sources: Array<[FindingSource, Finding[]]> = [
+      ['generated', g.findings],
+      ['truth', entry.truth.findings],
+    ];
+    for (const [source, findings] of sources) {
+      for (const f of findings) {
+        insertFinding.run(label, source, f.disease, f.side ?? null, f.severity ?? null, JSON.stringify(f.locations));
+      }
+    }
+    this.db
+      .prepare('INSERT INTO entries_text (rowid, generated, truth, report) VALUES (?, ?, ?, ?)')
+      .run(label, generatedText(entry), truthText(entry), entry.report ?? '');
+    return { label, replaced };
+  }
+
+  /** Removes an image; returns the label it had, or undefined when it was not indexed. */
+  remove(imageId: string): number | undefined {
+    const row = this.db.prepare('SELECT label FROM entries WHERE image_id = ?').get(imageId) as
+      | { label: number }
+      | undefined;
+    if (row === undefined) return undefined;
+    this.db.prepare('DELETE FROM entries_text WHERE rowid = ?').run(row.label);
+    this.db.prepare('DELETE FROM entries WHERE label = ?').run(row.label);
+    return row.label;
+  }
+
+  labelOf(imageId: string): number | undefined {
+    const row = this.db.prepare('SELECT label FROM entries WHERE image_id = ?').get(imageId) as
+      | { label: number }
+      | undefined;
+    return row?.label;
+  }
+
+  entries(labels: number[]): StoredEntry[] {
+    if (labels.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT * FROM entries WHERE label IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(labels)) as EntryRow[];
+    const findings = this.db
+      .prepare(`SELECT * FROM findings WHERE label IN (SELECT value FROM json_each(?)) ORDER BY rowid`)
+      .all(JSON.stringify(labels)) as FindingRow[];
+    const byLabel = new Map(rows.map((row) => [row.label, toEntry(row, findings)]));
+    return labels.map((label) => byLabel.get(label)).filter((entry): entry is StoredEntry => entry !== undefined);
+  }
+
+  /** Every stored embedding of a kind, in label order (for rebuilding HNSW and for exact scoring). */
+  *vectors(kind: EmbeddingKind, labels?: number[]): Generator<{ label: number; vector: Float32Array }> {
+    const statement =
+      labels === undefined
+        ? this.db.prepare(`SELECT label, ${kind} AS blob FROM entries ORDER BY label`)
+        : this.db.prepare(
+            `SELECT label, ${kind} AS blob FROM entries WHERE label IN (SELECT value FROM json_each(?)) ORDER BY label`,
+          );
+    const rows = (labels === undefined ? statement.iterate() : statement.iterate(JSON.stringify(labels))) as Iterable<{
+      label: number;
+      blob: Buffer;
+    }>;
+    for (const row of rows) yield { label: row.label, vector: fromBlob(row.blob) };
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+}
+
+/** The text FTS5 indexes for the generated annotation: words as written (`lower lobe`, not `lower_lobe`). */
+function generatedText(entry: IndexEntry): string {
+  const g = entry.generated;
+  return [g.disease, g.side, g.severity, ...g.locations, g.sequence.join(' ').replace(/_/g, ' ')]
+    .filter((part) => part !== undefined && part.length > 0)
+    .join(' ');
+}
+
+function truthText(entry: IndexEntry): string {
+  return entry.truth.annotations.map((annotation) => annotation.replace(/[/,]/g, ' ')).join(' ');
+}
+
+function toEntry(row: EntryRow, findings: FindingRow[]): StoredEntry {
+  const own = findings.filter((f) => f.label === row.label);
+  const asFinding = (f: FindingRow): Finding => ({
+    disease: f.disease,
+    ...(f.side === null ? {} : { side: f.side }),
+    ...(f.severity === null ? {} : { severity: f.severity }),
+    locations: JSON.parse(f.locations) as string[],
+  });
+  return {
+    label: row.label,
+    imageId: row.image_id,
+    dataset: row.dataset,
+    ...(row.study_id === null ? {} : { studyId: row.study_id }),
+    file: row.file,
+    ...(row.view === null ? {} : { view: row.view }),
+    ...(row.split === null ? {} : { split: row.split }),
+    generated: {
+      sequence: JSON.parse(row.sequence) as string[],
+      disease: row.disease,
+      ...(row.side === null ? {} : { side: row.side }),
+      ...(row.severity === null ? {} : { severity: row.severity }),
+      locations: JSON.parse(row.locations) as string[],
+      confidence: row.confidence,
+      alternatives: JSON.parse(row.alternatives) as Array<{ disease: string; probability: number }>,
+      findings: own.filter((f) => f.source === 'generated').map(asFinding),
+    },
+    truth: {
+      annotations: JSON.parse(row.truth) as string[],
+      findings: own.filter((f) => f.source === 'truth').map(asFinding),
+    },
+    ...(row.report === null ? {} : { report: row.report }),
+    embeddings: { first: fromBlob(row.first), final: fromBlob(row.final) },
+    addedAt: row.added_at,
+  };
+}
+
+export function toBlob(vector: Float32Array): Buffer {
+  return Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+}
+
+export function fromBlob(blob: Buffer): Float32Array {
+  // Copied: a Buffer from SQLite may not be 4-byte aligned.
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return new Float32Array(copy.buffer);
+}

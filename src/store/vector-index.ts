@@ -1,0 +1,141 @@
+import { existsSync } from 'node:fs';
+import hnswlib from 'hnswlib-node';
+import { cxrError } from '../errors.js';
+import { replaceFileAtomically } from './atomic-file.js';
+
+const { HierarchicalNSW } = hnswlib;
+
+export interface VectorIndexOptions {
+  /** Graph degree (hnswlib's M). */
+  m: number;
+  efConstruction: number;
+  /** Candidates kept while searching; hnswlib resets it to 10 after a load, so it is set again on every load. */
+  efSearch: number;
+  seed: number;
+}
+
+export const DEFAULT_VECTOR_INDEX_OPTIONS: VectorIndexOptions = { m: 16, efConstruction: 200, efSearch: 64, seed: 100 };
+
+export interface Neighbour {
+  label: number;
+  /** Cosine distance, 1 − cos. */
+  distance: number;
+}
+
+/**
+ * An HNSW index of unit-normalised embeddings under cosine distance (hnswlib-node), keyed by uint32 labels.
+ * Guards what hnswlib-node does not: vector length, k beyond the count, a filter that throws (which would abort the
+ * process), a failed read into a used object (every load makes a fresh one), non-atomic writes.
+ */
+export class VectorIndex {
+  private readonly index: InstanceType<typeof HierarchicalNSW>;
+  private readonly labels = new Set<number>();
+
+  private constructor(
+    readonly dimensions: number,
+    readonly options: VectorIndexOptions,
+  ) {
+    this.index = new HierarchicalNSW('cosine', dimensions);
+  }
+
+  static create(dimensions: number, capacity: number, options: Partial<VectorIndexOptions> = {}): VectorIndex {
+    const resolved = { ...DEFAULT_VECTOR_INDEX_OPTIONS, ...options };
+    const vectors = new VectorIndex(dimensions, resolved);
+    vectors.index.initIndex({
+      maxElements: Math.max(16, capacity),
+      m: resolved.m,
+      efConstruction: resolved.efConstruction,
+      randomSeed: resolved.seed,
+    });
+    vectors.index.setEf(resolved.efSearch);
+    return vectors;
+  }
+
+  static load(path: string, dimensions: number, options: Partial<VectorIndexOptions> = {}): VectorIndex {
+    if (!existsSync(path)) throw cxrError('INDEX_CORRUPT', `vector index file ${path} is missing`, { path });
+    const vectors = new VectorIndex(dimensions, { ...DEFAULT_VECTOR_INDEX_OPTIONS, ...options });
+    try {
+      vectors.index.readIndexSync(path);
+    } catch (error) {
+      throw cxrError('INDEX_CORRUPT', `vector index file ${path} cannot be read: ${(error as Error).message}`, {
+        path,
+      });
+    }
+    if (vectors.index.getNumDimensions() !== dimensions) {
+      throw cxrError(
+        'INDEX_CORRUPT',
+        `vector index ${path} has ${vectors.index.getNumDimensions()} dimensions, not ${dimensions}`,
+      );
+    }
+    for (const label of vectors.index.getIdsList()) vectors.labels.add(label);
+    vectors.index.setEf(vectors.options.efSearch);
+    return vectors;
+  }
+
+  get size(): number {
+    return this.labels.size;
+  }
+
+  has(label: number): boolean {
+    return this.labels.has(label);
+  }
+
+  add(label: number, vector: ArrayLike<number>): void {
+    this.checkVector(vector);
+    if (this.labels.has(label)) this.remove(label);
+    if (this.index.getCurrentCount() >= this.index.getMaxElements()) {
+      this.index.resizeIndex(Math.ceil(this.index.getMaxElements() * 1.5) + 16);
+    }
+    this.index.addPoint(Array.from(vector), label);
+    this.labels.add(label);
+  }
+
+  remove(label: number): void {
+    if (!this.labels.delete(label)) return;
+    this.index.markDelete(label);
+  }
+
+  /**
+   * The k nearest labels, nearest first. `accept` narrows the search to some labels; it runs inside hnswlib's
+   * native loop, where an exception would abort the process, so it is wrapped to answer false instead.
+   */
+  search(vector: ArrayLike<number>, k: number, accept?: (label: number) => boolean, ef?: number): Neighbour[] {
+    this.checkVector(vector);
+    const wanted = Math.min(k, this.labels.size);
+    if (wanted <= 0) return [];
+    this.index.setEf(Math.max(ef ?? this.options.efSearch, wanted));
+    const guarded = accept === undefined ? undefined : guard(accept);
+    const result = this.index.searchKnn(Array.from(vector), wanted, guarded);
+    return result.neighbors
+      .map((label, i) => ({ label, distance: result.distances[i] as number }))
+      .sort((a, b) => a.distance - b.distance || a.label - b.label);
+  }
+
+  save(path: string): void {
+    replaceFileAtomically(path, (temporary) => this.index.writeIndexSync(temporary));
+  }
+
+  checkVector(vector: ArrayLike<number>): void {
+    if (vector.length !== this.dimensions) {
+      throw cxrError('VECTOR_SIZE', `a vector of ${vector.length} values, but the index holds ${this.dimensions}`, {
+        expected: this.dimensions,
+        received: vector.length,
+      });
+    }
+    for (let i = 0; i < vector.length; i++) {
+      if (!Number.isFinite(vector[i] as number)) {
+        throw cxrError('VECTOR_SIZE', `vector value ${i} is not a finite number`, { position: i });
+      }
+    }
+  }
+}
+
+function guard(accept: (label: number) => boolean): (label: number) => boolean {
+  return (label) => {
+    try {
+      return accept(label) === true;
+    } catch {
+      return false;
+    }
+  };
+}
