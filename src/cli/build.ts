@@ -9,7 +9,7 @@ import { buildIndex } from '../indexer/build-index.js';
 import { mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
-import { createProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
 import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
 import { type TrainingCliOptions, trainAndSave, withTrainingOptions } from './train.js';
 
@@ -63,7 +63,8 @@ export function registerBuildCommand(program: Command): void {
         const bundleDir = await bundleFor(catalog, { ...options, dataset });
         const annotator = await loadBundle(bundleDir);
         const progress = createProgress('annotate', 'images', options.json);
-        const vectorsProgress = createProgress('HNSW', 'vectors', options.json);
+        // Created at its first report, so its rate counts from when the HNSW stage started.
+        let vectorsProgress: Progress | undefined;
         try {
           const result = await buildIndex(
             catalog,
@@ -73,11 +74,15 @@ export function registerBuildCommand(program: Command): void {
             { dataset, batchSize: integerOption('batch', options.batch, 1, 1024) },
             {
               signal: controller.signal,
-              onProgress: (p) => (p.stage === 'annotate' ? progress : vectorsProgress).update(p.done, p.total),
+              onProgress: (p) => {
+                if (p.stage === 'annotate') return progress.update(p.done, p.total);
+                vectorsProgress ??= createProgress('HNSW', 'vectors', options.json);
+                vectorsProgress.update(p.done, p.total);
+              },
             },
           );
           progress.stop();
-          vectorsProgress.stop();
+          vectorsProgress?.stop();
           if (options.json) console.log(JSON.stringify({ index: options.index, ...result }, null, 2));
           else if (result.interrupted) {
             console.log(`interrupted after ${result.indexed} images; run the same command again to resume`);

@@ -89,7 +89,7 @@ export async function buildIndex(
         });
         const annotations = annotator.annotateDecoded(ready.map((r) => r.pixels));
         store.transaction(() => {
-          ready.forEach(({ image }, i) => store.upsert(toIndexEntry(image, annotations[i] as Annotation)));
+          for (const [i, { image }] of ready.entries()) store.upsert(toIndexEntry(image, annotations[i] as Annotation));
         });
         result.indexed += ready.length;
         report(result.indexed + result.skipped.length);

@@ -85,6 +85,8 @@ const ABBREVIATIONS: Record<string, string> = {
 };
 
 const NEGATIONS = /^(?:no|not|without|negative for|free of|absent|absence of|exclude|excluding|except)\b\s*/;
+/** A negation inside a clause starts a clause of its own: "effusion without pneumothorax". */
+const NEGATION_START = /\s+(?=(?:no|not|without|negative for|free of)\b)/g;
 const CLAUSE_BREAKS = /\s*(?:[,;.]|\band\b|\bbut\b|\bwith\b|\bplus\b)\s*/;
 const STOPWORDS = new Set(
   'a an the of in on at to is are was for any show shows showing image images film films xray x ray cxr chest radiograph radiographs study studies find me all with or by from cases case patient patients'.split(
@@ -237,6 +239,7 @@ function normalise(text: string): string {
 
 function clausesOf(text: string): string[] {
   return normalise(text)
+    .replace(NEGATION_START, ', ')
     .split(CLAUSE_BREAKS)
     .flatMap((clause) => splitMinusWords(clause.trim()))
     .filter((clause) => clause.length > 0);
@@ -294,7 +297,7 @@ function readClause(clause: string, vocabulary: QueryVocabulary, parsed: ParsedQ
     if (c !== undefined) c.severity ??= severity.value;
   }
   for (const location of locations) nearest(location)?.locations.push(location.value);
-  parsed.concepts.push(...concepts.map(({ at: _, ...concept }) => concept));
+  parsed.concepts.push(...concepts.sort((a, b) => a.at - b.at).map(({ at: _, ...concept }) => concept));
   const leftover = [...body].map((ch, i) => (consumed[i] ? ' ' : ch)).join('');
   for (const word of leftover.split(/[\s,;.-]+/)) {
     if (word.length > 1 && !STOPWORDS.has(word) && !parsed.words.includes(word) && !negated) parsed.words.push(word);

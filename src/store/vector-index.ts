@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import hnswlib from 'hnswlib-node';
 import { cxrError } from '../errors.js';
 import { replaceFileAtomically } from './atomic-file.js';
@@ -53,6 +53,10 @@ export class VectorIndex {
 
   static load(path: string, dimensions: number, options: Partial<VectorIndexOptions> = {}): VectorIndex {
     if (!existsSync(path)) throw cxrError('INDEX_CORRUPT', `vector index file ${path} is missing`, { path });
+    const stored = storedDimensions(path);
+    if (stored !== dimensions) {
+      throw cxrError('INDEX_CORRUPT', `vector index ${path} holds ${stored} dimensions, not ${dimensions}`, { path });
+    }
     const vectors = new VectorIndex(dimensions, { ...DEFAULT_VECTOR_INDEX_OPTIONS, ...options });
     try {
       vectors.index.readIndexSync(path);
@@ -128,6 +132,24 @@ export class VectorIndex {
       }
     }
   }
+}
+
+/**
+ * The dimensions an hnswlib file was written with, from its header (six size_t: offsetLevel0, maxElements, count,
+ * sizeDataPerElement, labelOffset, offsetData; a vector is labelOffset − offsetData bytes of float32). hnswlib
+ * itself would read a file of another size without complaint and answer nonsense.
+ */
+function storedDimensions(path: string): number {
+  const header = Buffer.alloc(48);
+  const fd = openSync(path, 'r');
+  try {
+    if (readSync(fd, header, 0, 48, 0) < 48) return -1;
+  } finally {
+    closeSync(fd);
+  }
+  const labelOffset = Number(header.readBigUInt64LE(32));
+  const offsetData = Number(header.readBigUInt64LE(40));
+  return (labelOffset - offsetData) / 4;
 }
 
 function guard(accept: (label: number) => boolean): (label: number) => boolean {
