@@ -47,7 +47,7 @@ describe('VectorIndex (hnswlib-node, cosine)', () => {
 
   it('asks hnswlib for no more than it holds, and a removed label never comes back', () => {
     const index = VectorIndex.create(24, 4);
-    vectors.slice(0, for (const [label, v] of 3).entries()) index.add(label, v);
+    for (const [label, v] of vectors.slice(0, 3).entries()) index.add(label, v);
     expect(index.search(vectors[0] as Float32Array, 50)).toHaveLength(3);
     index.remove(0);
     const hits = index.search(vectors[0] as Float32Array, 50);
@@ -66,7 +66,7 @@ describe('VectorIndex (hnswlib-node, cosine)', () => {
 
   it('a filter that throws is answered as "no" instead of aborting the process', () => {
     const index = VectorIndex.create(24, 100);
-    vectors.slice(0, for (const [label, v] of 100).entries()) index.add(label, v);
+    for (const [label, v] of vectors.slice(0, 100).entries()) index.add(label, v);
     const hits = index.search(vectors[0] as Float32Array, 5, (label) => {
       if (label % 2 === 0) throw new Error('boom');
       return true;
@@ -78,7 +78,7 @@ describe('VectorIndex (hnswlib-node, cosine)', () => {
   it('saves atomically and loads into a fresh object with its search ef restored; refuses a broken file', () => {
     const dir = tempDir();
     const index = VectorIndex.create(24, 100, { efSearch: 80 });
-    vectors.slice(0, for (const [label, v] of 200).entries()) index.add(label, v);
+    for (const [label, v] of vectors.slice(0, 200).entries()) index.add(label, v);
     const file = join(dir, 'v.hnsw');
     index.save(file);
     expect(readdirSync(dir)).toEqual(['v.hnsw']);
