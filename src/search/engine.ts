@@ -255,7 +255,7 @@ export class SearchEngine {
     }
     if ('vector' in image) {
       const vector = Float32Array.from(image.vector);
-      this.index.vectors[kind].checkVector(vector);
+      this.index.vectors(kind).checkVector(vector);
       return { vector, kind, source: 'vector' as const };
     }
     const { embeddings, ...annotation } = await this.annotate(image.bytes);

@@ -35,7 +35,7 @@ export function nearestImages(
   filter: SqlFilter | undefined,
   options: ImagePlannerOptions = DEFAULT_IMAGE_PLANNER,
 ): { hits: ImageHit[]; plan: ImagePlan } {
-  const vectors = index.vectors[kind];
+  const vectors = index.vectors(kind);
   vectors.checkVector(vector);
   const ef = Math.max(options.ef, k);
   if (filter === undefined || filter.where === '1') {

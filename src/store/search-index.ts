@@ -33,13 +33,19 @@ export function vectorFile(generation: string, kind: EmbeddingKind, version: num
   return join(generation, `${kind}.${version}.hnsw`);
 }
 
-/** An open index generation: its SQLite store and its two HNSW indexes, kept in step by `add` and `remove`. */
+/**
+ * An open index generation: its SQLite store and its two HNSW indexes, kept in step by `add` and `remove`. Each
+ * HNSW index is read on first use, so opening is quick and a server that only ever compares final embeddings
+ * never reads the first CNN's.
+ */
 export class SearchIndex {
+  private readonly loaded: Partial<Record<EmbeddingKind, VectorIndex>> = {};
+
   private constructor(
     readonly generation: string,
     readonly store: IndexStore,
-    readonly vectors: Record<EmbeddingKind, VectorIndex>,
     readonly dimensions: number,
+    private readonly vectorOptions: Partial<VectorIndexOptions>,
   ) {}
 
   /** Opens the live generation of an index folder (or a generation folder itself). */
@@ -49,21 +55,19 @@ export class SearchIndex {
       throw cxrError('INDEX_NOT_FOUND', `no search index at ${dir} (build one with \`cxr build\`)`, { path: dir });
     }
     const store = IndexStore.open(join(generation, 'index.sqlite'));
-    try {
-      const dimensions = Number(store.meta('dimensions'));
-      if (!Number.isInteger(dimensions) || dimensions <= 0) {
-        throw cxrError('INDEX_CORRUPT', `index ${generation} does not record its embedding size`, { path: generation });
-      }
-      const version = Number(store.meta('vectors_version') ?? '0');
-      const vectors = {
-        first: loadOrRebuild(store, generation, 'first', version, dimensions, options),
-        final: loadOrRebuild(store, generation, 'final', version, dimensions, options),
-      };
-      return new SearchIndex(generation, store, vectors, dimensions);
-    } catch (error) {
+    const dimensions = Number(store.meta('dimensions'));
+    if (!Number.isInteger(dimensions) || dimensions <= 0) {
       store.close();
-      throw error;
+      throw cxrError('INDEX_CORRUPT', `index ${generation} does not record its embedding size`, { path: generation });
     }
+    return new SearchIndex(generation, store, dimensions, options);
+  }
+
+  /** The HNSW index of one CNN's embeddings (loaded, or rebuilt from SQLite, on first use). */
+  vectors(kind: EmbeddingKind): VectorIndex {
+    const version = Number(this.store.meta('vectors_version') ?? '0');
+    this.loaded[kind] ??= loadOrRebuild(this.store, this.generation, kind, version, this.dimensions, this.vectorOptions);
+    return this.loaded[kind];
   }
 
   get bundleDir(): string {
@@ -73,8 +77,7 @@ export class SearchIndex {
   /** Adds or replaces entries: SQLite first (one transaction), then both HNSW files at a new version. */
   add(entries: IndexEntry[]): number[] {
     for (const entry of entries) {
-      this.vectors.first.checkVector(entry.embeddings.first);
-      this.vectors.final.checkVector(entry.embeddings.final);
+      for (const kind of EMBEDDING_KINDS) this.vectors(kind).checkVector(entry.embeddings[kind]);
     }
     const written = this.store.transaction(() => {
       const results = entries.map((entry) => this.store.upsert(entry));
@@ -84,8 +87,8 @@ export class SearchIndex {
     written.forEach(({ label, replaced }, i) => {
       const entry = entries[i] as IndexEntry;
       for (const kind of EMBEDDING_KINDS) {
-        if (replaced !== undefined) this.vectors[kind].remove(replaced);
-        this.vectors[kind].add(label, entry.embeddings[kind]);
+        if (replaced !== undefined) this.vectors(kind).remove(replaced);
+        this.vectors(kind).add(label, entry.embeddings[kind]);
       }
     });
     this.saveVectors();
@@ -94,6 +97,7 @@ export class SearchIndex {
 
   /** Removes images by id; returns the ids that were indexed. */
   remove(imageIds: string[]): string[] {
+    for (const kind of EMBEDDING_KINDS) this.vectors(kind); // loaded at the version they were saved at
     const removed = this.store.transaction(() => {
       const labels = imageIds.map((id) => ({ id, label: this.store.remove(id) }));
       this.bumpVersion();
@@ -101,7 +105,7 @@ export class SearchIndex {
     });
     for (const { label } of removed) {
       if (label === undefined) continue;
-      for (const kind of EMBEDDING_KINDS) this.vectors[kind].remove(label);
+      for (const kind of EMBEDDING_KINDS) this.vectors(kind).remove(label);
     }
     this.saveVectors();
     return removed.filter((r) => r.label !== undefined).map((r) => r.id);
@@ -118,7 +122,7 @@ export class SearchIndex {
   /** Writes both HNSW files at the store's version, then deletes older versions. */
   private saveVectors(): void {
     const version = Number(this.store.meta('vectors_version'));
-    for (const kind of EMBEDDING_KINDS) this.vectors[kind].save(vectorFile(this.generation, kind, version));
+    for (const kind of EMBEDDING_KINDS) this.vectors(kind).save(vectorFile(this.generation, kind, version));
     removeOtherVersions(this.generation, version);
   }
 }

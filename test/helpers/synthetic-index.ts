@@ -15,6 +15,11 @@ const SEVERITIES = ['small', 'moderate', 'large'] as const;
 export function syntheticEntries(count: number, dims: number, seed = 1, noise = 10): IndexEntry[] {
   const random = new Random(seed);
   const centres = SYNTHETIC_DISEASES.map(() => Float32Array.from({ length: dims }, () => random.normal()));
+  // Real CNN embeddings vary along few directions: each image is its centre plus a 16-dimensional latent spread
+  // into every dimension by a fixed projection, plus a little noise of its own.
+  const latent = 16;
+  const projection = new Random(4242);
+  const basis = Array.from({ length: latent }, () => Float32Array.from({ length: dims }, () => projection.normal() / 2));
   return Array.from({ length: count }, (_, i) => {
     const d = random.integer(0, SYNTHETIC_DISEASES.length - 1);
     const disease = SYNTHETIC_DISEASES[d] as string;
@@ -30,7 +35,13 @@ export function syntheticEntries(count: number, dims: number, seed = 1, noise = 
     const wrong = random.integer(0, noise - 1) === 0;
     const generated: Finding = wrong ? { disease: 'normal', locations: [] } : truth;
     const centre = centres[d] as Float32Array;
-    const vector = (scale: number) => Float32Array.from(centre, (c) => c + scale * random.normal());
+    const z = Array.from({ length: latent }, () => random.normal());
+    const vector = (scale: number) =>
+      Float32Array.from(centre, (c, j) => {
+        let spread = 0;
+        for (let l = 0; l < latent; l++) spread += (z[l] as number) * ((basis[l] as Float32Array)[j] as number);
+        return c + scale * spread + 0.1 * random.normal();
+      });
     return {
       imageId: `synthetic:${String(i).padStart(6, '0')}`,
       dataset: 'synthetic',

@@ -201,7 +201,8 @@ describe('SearchIndex add and remove', () => {
     const { rmSync, readdirSync } = await import('node:fs');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.hnsw'))) rmSync(join(dir, file));
     const reopened = SearchIndex.open(dir);
-    expect(reopened.vectors.final.size).toBe(200);
+    expect(reopened.vectors('final').size).toBe(200);
+    expect(reopened.vectors('first').size).toBe(200);
     expect(
       readdirSync(dir)
         .filter((f) => f.endsWith('.hnsw'))
