@@ -49,7 +49,9 @@ let index = SearchIndex.open(dir);
 index.vectors('final');
 const hnswSeconds = seconds(started);
 index.close();
-console.log(`${count} entries × ${dims} dims: SQLite + FTS5 ${writeSeconds.toFixed(1)} s, HNSW (final) ${hnswSeconds.toFixed(1)} s`);
+console.log(
+  `${count} entries × ${dims} dims: SQLite + FTS5 ${writeSeconds.toFixed(1)} s, HNSW (final) ${hnswSeconds.toFixed(1)} s`,
+);
 
 started = performance.now();
 index = SearchIndex.open(dir);
@@ -62,7 +64,10 @@ const probe = syntheticEntries(queries, dims, 424242);
 let found = 0;
 for (const entry of probe) {
   const query = entry.embeddings.final;
-  const approx = index.vectors('final').search(query, 10).map((h) => h.label);
+  const approx = index
+    .vectors('final')
+    .search(query, 10)
+    .map((h) => h.label);
   const exact = exactNearest(index, query, 'final', 10).map((h) => h.label);
   found += approx.filter((label) => exact.includes(label)).length;
 }
@@ -73,8 +78,18 @@ const rare = Math.round(count / 1000);
 index.store.db.prepare("UPDATE entries SET dataset = 'rare' WHERE label <= ?").run(rare);
 let exactMatches = 0;
 for (const entry of probe.slice(0, 50)) {
-  const response = await engine.search({ image: { vector: entry.embeddings.final }, filters: { dataset: 'rare' }, k: 10 });
-  const truth = exactNearest(index, entry.embeddings.final, 'final', 10, Array.from({ length: rare }, (_, i) => i + 1));
+  const response = await engine.search({
+    image: { vector: entry.embeddings.final },
+    filters: { dataset: 'rare' },
+    k: 10,
+  });
+  const truth = exactNearest(
+    index,
+    entry.embeddings.final,
+    'final',
+    10,
+    Array.from({ length: rare }, (_, i) => i + 1),
+  );
   const got = response.hits.map((h) => h.imageId);
   const want = index.store.entries(truth.map((t) => t.label)).map((e) => e.imageId);
   if (JSON.stringify(got) === JSON.stringify(want) && response.plan.image?.strategy === 'exact') exactMatches++;
@@ -95,13 +110,20 @@ const time = async (run: () => Promise<unknown>) => {
   await run();
   return performance.now() - at;
 };
-const latencies = { text: [] as number[], image: [] as number[], imageFiltered: [] as number[], hybrid: [] as number[] };
+const latencies = {
+  text: [] as number[],
+  image: [] as number[],
+  imageFiltered: [] as number[],
+  hybrid: [] as number[],
+};
 for (let i = 0; i < queries; i++) {
   const text = texts[i % texts.length] as string;
   const vector = (probe[i] ?? probe[0])?.embeddings.final as Float32Array;
   latencies.text.push(await time(() => engine.search({ text, k: 20 })));
   latencies.image.push(await time(() => engine.search({ image: { vector }, k: 20 })));
-  latencies.imageFiltered.push(await time(() => engine.search({ image: { vector }, filters: { view: 'LATERAL' }, k: 20 })));
+  latencies.imageFiltered.push(
+    await time(() => engine.search({ image: { vector }, filters: { view: 'LATERAL' }, k: 20 })),
+  );
   latencies.hybrid.push(await time(() => engine.search({ text, image: { vector }, k: 20 })));
 }
 await engine.close();

@@ -66,7 +66,14 @@ export class SearchIndex {
   /** The HNSW index of one CNN's embeddings (loaded, or rebuilt from SQLite, on first use). */
   vectors(kind: EmbeddingKind): VectorIndex {
     const version = Number(this.store.meta('vectors_version') ?? '0');
-    this.loaded[kind] ??= loadOrRebuild(this.store, this.generation, kind, version, this.dimensions, this.vectorOptions);
+    this.loaded[kind] ??= loadOrRebuild(
+      this.store,
+      this.generation,
+      kind,
+      version,
+      this.dimensions,
+      this.vectorOptions,
+    );
     return this.loaded[kind];
   }
 

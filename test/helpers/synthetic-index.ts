@@ -19,7 +19,9 @@ export function syntheticEntries(count: number, dims: number, seed = 1, noise = 
   // into every dimension by a fixed projection, plus a little noise of its own.
   const latent = 16;
   const projection = new Random(4242);
-  const basis = Array.from({ length: latent }, () => Float32Array.from({ length: dims }, () => projection.normal() / 2));
+  const basis = Array.from({ length: latent }, () =>
+    Float32Array.from({ length: dims }, () => projection.normal() / 2),
+  );
   return Array.from({ length: count }, (_, i) => {
     const d = random.integer(0, SYNTHETIC_DISEASES.length - 1);
     const disease = SYNTHETIC_DISEASES[d] as string;
