@@ -5,9 +5,7 @@
  * to open the existing index. `npm run bench:search -- [--count 100000] [--dims 640] [--dir /tmp/cxr-bench-search]`
  */
 import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Random } from '../src/random.js';
 import { SearchEngine } from '../src/search/engine.js';
 import { exactNearest } from '../src/search/image-search.js';
 import { SearchIndex } from '../src/store/search-index.js';
@@ -59,7 +57,6 @@ const engine = new SearchEngine(index);
 await engine.search({ image: { vector: new Float32Array(dims).fill(0.1) }, k: 10 });
 const openSeconds = seconds(started);
 
-const random = new Random(7);
 const probe = syntheticEntries(queries, dims, 424242);
 let found = 0;
 for (const entry of probe) {
@@ -127,7 +124,6 @@ for (let i = 0; i < queries; i++) {
   latencies.hybrid.push(await time(() => engine.search({ text, image: { vector }, k: 20 })));
 }
 await engine.close();
-void random;
 
 console.log(`\n| measure | value |\n|---|---|`);
 console.log(`| entries / dims | ${count} / ${dims} |`);

@@ -32,6 +32,17 @@ export const ERROR_CODES = {
   VECTOR_SIZE: { status: 400, summary: 'A vector has a different length than the index embeddings.' },
   QUERY_INVALID: { status: 400, summary: 'The query or its filters cannot be understood.' },
   ENTRY_NOT_FOUND: { status: 404, summary: 'No indexed image has the given id.' },
+  REQUEST_INVALID: {
+    status: 400,
+    summary: 'The request is malformed: bad JSON, a missing field, a value of the wrong type.',
+  },
+  UNAUTHORIZED: { status: 401, summary: 'The request lacks the bearer token this server was started with.' },
+  FORBIDDEN: {
+    status: 403,
+    summary: 'Changing the index over HTTP is disabled (the server was started without a token).',
+  },
+  ROUTE_NOT_FOUND: { status: 404, summary: 'No such API route.' },
+  UPLOAD_TOO_LARGE: { status: 413, summary: 'The uploaded file is larger than the server accepts.' },
   INTERNAL: { status: 500, summary: 'An unexpected internal error.' },
 } as const;
 

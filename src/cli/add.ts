@@ -2,9 +2,7 @@ import { basename, extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import { loadBundle } from '../cascade/bundle/load.js';
-import { decodeGrey } from '../datasets/images/decode.js';
-import { toIndexEntry } from '../indexer/entry.js';
-import { SearchIndex } from '../store/search-index.js';
+import { SearchEngine } from '../search/engine.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { DEFAULT_INDEX } from './build.js';
 
@@ -25,33 +23,26 @@ export function registerAddCommand(program: Command): void {
     .option('--view <view>', 'the images’ view (PA, AP, LATERAL)')
     .option('--json', 'machine-readable output')
     .action(async (images: string[], options: AddCliOptions) => {
-      await selectBackend(backendRequest(options));
-      const index = SearchIndex.open(options.index);
-      const annotator = await loadBundle(index.bundleDir);
+      const engine = SearchEngine.open(options.index, {
+        loadAnnotator: async (bundle) => {
+          await selectBackend(backendRequest(options));
+          return loadBundle(bundle);
+        },
+      });
       try {
-        const size = annotator.manifest.preprocessing.decodeSize;
-        // Decoded before anything is written: one bad file leaves the index as it was.
-        const decoded = await Promise.all(images.map((file) => decodeGrey(file, size)));
-        const annotations = annotator.annotateDecoded(decoded);
-        const entries = images.map((file, i) =>
-          toIndexEntry(
-            {
-              imageId: `${options.dataset}:${basename(file, extname(file))}`,
-              dataset: options.dataset,
-              file: resolve(file),
-              ...(options.view === undefined ? {} : { view: options.view.toUpperCase() }),
-              truth: { annotations: [], findings: [] },
-            },
-            annotations[i] as (typeof annotations)[number],
-          ),
+        const ids = await engine.addImages(
+          images.map((file) => ({
+            imageId: `${options.dataset}:${basename(file, extname(file))}`,
+            dataset: options.dataset,
+            file: resolve(file),
+            ...(options.view === undefined ? {} : { view: options.view.toUpperCase() }),
+          })),
         );
-        index.add(entries);
-        const ids = entries.map((e) => e.imageId);
-        if (options.json) console.log(JSON.stringify({ added: ids, count: index.store.count() }));
-        else console.log(`added ${ids.join(', ')}; the index holds ${index.store.count()} images`);
+        const count = engine.index.store.count();
+        if (options.json) console.log(JSON.stringify({ added: ids, count }));
+        else console.log(`added ${ids.join(', ')}; the index holds ${count} images`);
       } finally {
-        annotator.dispose();
-        index.close();
+        await engine.close();
       }
     });
 }

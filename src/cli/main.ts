@@ -13,6 +13,7 @@ import { registerQuickstartCommand } from './quickstart.js';
 import { registerRemoveCommand } from './remove.js';
 import { registerSampleCommand } from './sample.js';
 import { registerSearchCommand } from './search.js';
+import { registerServeCommand } from './serve.js';
 import { registerTrainCommand } from './train.js';
 
 const program = new Command()
@@ -30,6 +31,7 @@ registerBuildCommand(program);
 registerSearchCommand(program);
 registerAddCommand(program);
 registerRemoveCommand(program);
+registerServeCommand(program);
 registerAnnotateCommand(program);
 registerEvalCommand(program);
 registerBackendsCommand(program);

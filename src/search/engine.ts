@@ -1,5 +1,7 @@
 import type { Annotation, Annotator } from '../cascade/annotator.js';
+import { decodeGrey } from '../datasets/images/decode.js';
 import { cxrError } from '../errors.js';
+import { toIndexEntry } from '../indexer/entry.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
 import { SearchIndex } from '../store/search-index.js';
 import { and, entryFilter, queryFilter, type SqlFilter } from './filter-sql.js';
@@ -228,9 +230,28 @@ export class SearchEngine {
     return annotation;
   }
 
-  /** Forgets cached vocabulary after the index changed (add/remove). */
-  refresh(): void {
+  /**
+   * Annotates images with the index's bundle and adds them (an existing id is replaced). Every image is decoded
+   * and read before anything is written, so one bad file leaves the index as it was.
+   */
+  async addImages(images: Array<{ imageId: string; dataset: string; file: string; view?: string }>): Promise<string[]> {
+    const annotator = await this.annotator();
+    const size = annotator.manifest.preprocessing.decodeSize;
+    const decoded = await Promise.all(images.map((image) => decodeGrey(image.file, size)));
+    const annotations = annotator.annotateDecoded(decoded);
+    const entries = images.map((image, i) =>
+      toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
+    );
+    this.index.add(entries);
     this.diseases = undefined;
+    return entries.map((e) => e.imageId);
+  }
+
+  /** Removes images by id; returns those that were indexed. */
+  removeImages(imageIds: string[]): string[] {
+    const removed = this.index.remove(imageIds);
+    this.diseases = undefined;
+    return removed;
   }
 
   async close(): Promise<void> {

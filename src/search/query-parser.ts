@@ -61,7 +61,7 @@ const FIELDS = new Set([
 ]);
 
 /** Abbreviations radiologists type, expanded before matching. */
-const ABBREVIATIONS: Record<string, string> = {
+export const ABBREVIATIONS: Record<string, string> = {
   lll: 'left lower lobe',
   rll: 'right lower lobe',
   lul: 'left upper lobe',

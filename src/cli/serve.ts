@@ -1,0 +1,73 @@
+import type { Server } from 'node:http';
+import type { Command } from 'commander';
+import { selectBackend } from '../cascade/backend.js';
+import { loadBundle } from '../cascade/bundle/load.js';
+import { SearchEngine } from '../search/engine.js';
+import { createApp } from '../server/app.js';
+import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
+import { DEFAULT_INDEX } from './build.js';
+import { integerOption } from './shared-options.js';
+
+interface ServeCliOptions extends BackendOptions {
+  index: string;
+  port: string;
+  host: string;
+  token?: string;
+  cors: string[];
+  uploadLimit: string;
+}
+
+/** `cxr serve --index DIR --port N`: the HTTP API and the web page. */
+export function registerServeCommand(program: Command): void {
+  withBackendOption(program.command('serve'))
+    .description('Serve the search page and the HTTP API over an index')
+    .option('--index <dir>', 'the search index folder', DEFAULT_INDEX)
+    .option('--port <n>', 'port (0: any free one)', '8080')
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--token <token>', 'bearer token that allows adding and removing images (or CXR_TOKEN)')
+    .option(
+      '--cors <origin>',
+      'allow API calls from this origin; repeatable',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--upload-limit <MB>', 'largest accepted upload', '20')
+    .action(async (options: ServeCliOptions) => {
+      await startServer(options);
+    });
+}
+
+/** Opens the index and listens; resolves once listening, with the address. Used by `serve` and the quickstart. */
+export async function startServer(
+  options: ServeCliOptions,
+): Promise<{ server: Server; url: string; engine: SearchEngine }> {
+  const port = integerOption('port', options.port, 0, 65535);
+  const uploadLimit = integerOption('upload-limit', options.uploadLimit, 1, 1024) * 1024 * 1024;
+  const engine = SearchEngine.open(options.index, {
+    loadAnnotator: async (bundle) => {
+      await selectBackend(backendRequest(options));
+      return loadBundle(bundle);
+    },
+  });
+  const app = createApp({
+    engine,
+    token: options.token ?? process.env.CXR_TOKEN,
+    corsOrigins: options.cors,
+    uploadLimit,
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(port, options.host, () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${actualPort}/`;
+  console.log(`cxr-search: ${engine.index.store.count()} images, serving ${url}  (Ctrl-C to stop)`);
+  const stop = () => {
+    server.close();
+    void engine.close();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return { server, url, engine };
+}

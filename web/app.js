@@ -1,0 +1,365 @@
+// The search page: plain JavaScript over the HTTP API (no framework, no CDN; works offline).
+const state = { q: '', filters: {}, image: null, like: null };
+const $ = (selector) => document.querySelector(selector);
+const FACETS = ['disease', 'side', 'location', 'severity', 'view', 'split', 'dataset'];
+
+const words = (sequence) => sequence.map((w) => w.replace(/_/g, ' ')).join(' ');
+const percent = (p) => `${Math.round(p * 100)}%`;
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (value !== undefined && value !== null && value !== false)
+      node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) if (child !== null && child !== undefined) node.append(child);
+  return node;
+}
+
+async function api(path, options) {
+  const response = await fetch(path, options);
+  const body = await response.json();
+  if (!response.ok)
+    throw new Error(`${body.error?.code ?? response.status}: ${body.error?.message ?? 'request failed'}`);
+  return body;
+}
+
+function searchParams(extra = { k: '40' }) {
+  const params = new URLSearchParams({ q: state.q, ...extra });
+  for (const [key, value] of Object.entries(state.filters)) params.set(key, value);
+  return params;
+}
+
+async function search() {
+  $('#status').textContent = 'Searching…';
+  $('#status').classList.remove('error');
+  try {
+    let response;
+    if (state.image) {
+      const form = new FormData();
+      form.append('image', state.image);
+      form.append('q', state.q);
+      form.append('filters', JSON.stringify(state.filters));
+      form.append('k', '40');
+      response = await api('/api/search/image', { method: 'POST', body: form });
+    } else {
+      response = await api(`/api/search?${searchParams(state.like ? { k: '40', like: state.like } : undefined)}`);
+    }
+    renderQueryImage(response);
+    renderHits(response);
+    await renderFacets();
+  } catch (error) {
+    $('#status').textContent = error.message;
+    $('#status').classList.add('error');
+  }
+}
+
+function describePlan(response) {
+  const plan = response.plan;
+  const parts = [`${response.hits.length} images`];
+  if (plan.text) parts.push(`${plan.text.candidates} match the text`);
+  if (plan.image) parts.push(`image search: ${plan.image.strategy}`);
+  const parse = response.parse;
+  const understood = parse.concepts.map(
+    (c) => `${c.negated ? 'not ' : ''}${[c.side, c.severity, c.disease, ...c.locations].filter(Boolean).join(' ')}`,
+  );
+  if (understood.length > 0 || parse.words.length > 0)
+    parts.push(`understood: ${[...understood, ...parse.words.map((w) => `“${w}”`)].join(', ')}`);
+  parts.push(`${response.timings.totalMs} ms`);
+  return parts.join(' · ');
+}
+
+function renderHits(response) {
+  $('#status').textContent = response.hits.length === 0 ? 'No images match.' : describePlan(response);
+  const list = $('#results');
+  list.replaceChildren(
+    ...response.hits.map((hit) => {
+      const why = [
+        ...hit.why.concepts.map((c) => `${c.sources.join(' + ') || 'no'} finding${c.location ? ', same place' : ''}`),
+        ...hit.why.words.map((w) => `“${w.word}” in ${w.fields.join(', ')}`),
+        hit.why.distance !== undefined ? `distance ${hit.why.distance.toFixed(3)}` : null,
+      ].filter(Boolean);
+      return el(
+        'li',
+        {},
+        el(
+          'button',
+          { class: 'card', type: 'button', 'data-id': hit.imageId, onclick: () => openDetail(hit.imageId) },
+          el('img', {
+            src: `/api/images/${encodeURIComponent(hit.imageId)}/thumbnail`,
+            alt: words(hit.generated.sequence),
+            loading: 'lazy',
+          }),
+          el('p', { class: 'annotation' }, words(hit.generated.sequence)),
+          el(
+            'p',
+            { class: 'meta' },
+            `${hit.generated.disease} · ${percent(hit.generated.confidence)} · ${hit.imageId}`,
+          ),
+          el('p', { class: 'why' }, why.join(' · ')),
+        ),
+      );
+    }),
+  );
+}
+
+function renderQueryImage(response) {
+  const box = $('#query-image');
+  if (!state.image && !state.like) {
+    box.hidden = true;
+    return;
+  }
+  const source = state.image
+    ? URL.createObjectURL(state.image)
+    : `/api/images/${encodeURIComponent(state.like)}/thumbnail`;
+  const reading = response.queryAnnotation;
+  box.replaceChildren(
+    el('img', { src: source, alt: 'query image' }),
+    el(
+      'div',
+      {},
+      el(
+        'p',
+        { class: 'meta' },
+        state.image ? 'Searching by this image. The model reads it as:' : `More like ${state.like}`,
+      ),
+      reading
+        ? el(
+            'p',
+            { class: 'annotation', id: 'query-reading' },
+            `${words(reading.sequence)} (${reading.disease}, ${percent(reading.confidence)})`,
+          )
+        : null,
+      reading
+        ? el(
+            'p',
+            { class: 'meta' },
+            `alternatives: ${reading.alternatives.map((a) => `${a.disease} ${percent(a.probability)}`).join(', ')}`,
+          )
+        : null,
+    ),
+  );
+  box.hidden = false;
+}
+
+async function renderFacets() {
+  const facets = await api(`/api/facets?${searchParams({})}`);
+  $('#facets').replaceChildren(
+    ...FACETS.filter((name) => (facets[name] ?? []).length > 0).map((name) =>
+      el(
+        'div',
+        {},
+        el('h2', {}, name),
+        el(
+          'ul',
+          {},
+          ...facets[name].slice(0, 12).map((row) =>
+            el(
+              'li',
+              {},
+              el(
+                'button',
+                {
+                  type: 'button',
+                  'aria-pressed': state.filters[name] === row.value ? 'true' : 'false',
+                  onclick: () => {
+                    if (state.filters[name] === row.value) delete state.filters[name];
+                    else state.filters[name] = row.value;
+                    search();
+                  },
+                },
+                el('span', {}, row.value),
+                el('span', {}, String(row.count)),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+async function openDetail(id) {
+  const dialog = $('#detail');
+  try {
+    const entry = await api(`/api/images/${encodeURIComponent(id)}`);
+    const g = entry.generated;
+    dialog.replaceChildren(
+      el(
+        'div',
+        { class: 'detail' },
+        el('img', { class: 'full', src: `/api/images/${encodeURIComponent(id)}/full`, alt: words(g.sequence) }),
+        el(
+          'div',
+          {},
+          el('h2', {}, id),
+          el(
+            'table',
+            {},
+            el('tr', {}, el('th', {}, ''), el('th', {}, 'generated (the cascade)'), el('th', {}, 'ground truth')),
+            el(
+              'tr',
+              {},
+              el('th', {}, 'annotation'),
+              el('td', { id: 'generated' }, words(g.sequence)),
+              el('td', { id: 'truth' }, entry.truth.annotations.join('; ') || '—'),
+            ),
+            el(
+              'tr',
+              {},
+              el('th', {}, 'disease'),
+              el('td', {}, `${g.disease} (${percent(g.confidence)})`),
+              el('td', {}, entry.truth.findings.map((f) => f.disease).join(', ') || '—'),
+            ),
+            el(
+              'tr',
+              {},
+              el('th', {}, 'side'),
+              el('td', {}, g.side ?? '—'),
+              el(
+                'td',
+                {},
+                entry.truth.findings
+                  .map((f) => f.side)
+                  .filter(Boolean)
+                  .join(', ') || '—',
+              ),
+            ),
+            el(
+              'tr',
+              {},
+              el('th', {}, 'severity'),
+              el('td', {}, g.severity ?? '—'),
+              el(
+                'td',
+                {},
+                entry.truth.findings
+                  .map((f) => f.severity)
+                  .filter(Boolean)
+                  .join(', ') || '—',
+              ),
+            ),
+            el(
+              'tr',
+              {},
+              el('th', {}, 'location'),
+              el('td', {}, g.locations.join(', ') || '—'),
+              el('td', {}, entry.truth.findings.flatMap((f) => f.locations).join(', ') || '—'),
+            ),
+          ),
+          el(
+            'p',
+            { class: 'meta' },
+            `alternatives: ${g.alternatives.map((a) => `${a.disease} ${percent(a.probability)}`).join(', ')}`,
+          ),
+          el('h3', {}, 'Report'),
+          el('p', { id: 'report' }, entry.report ?? 'No report.'),
+          el('h3', {}, 'Nearest images'),
+          el(
+            'div',
+            { class: 'neighbours' },
+            ...entry.neighbours.map((n) =>
+              el(
+                'button',
+                {
+                  type: 'button',
+                  class: 'plain',
+                  title: words(n.generated.sequence),
+                  onclick: () => openDetail(n.imageId),
+                },
+                el('img', {
+                  src: `/api/images/${encodeURIComponent(n.imageId)}/thumbnail`,
+                  alt: words(n.generated.sequence),
+                }),
+              ),
+            ),
+          ),
+          el(
+            'p',
+            {},
+            el('button', { type: 'button', id: 'more-like-this', onclick: () => moreLikeThis(id) }, 'More like this'),
+            ' ',
+            el('button', { type: 'button', onclick: () => dialog.close() }, 'Close'),
+          ),
+        ),
+      ),
+    );
+    dialog.dataset.id = id;
+    if (!dialog.open) dialog.showModal();
+  } catch (error) {
+    $('#status').textContent = error.message;
+  }
+}
+
+function moreLikeThis(id) {
+  $('#detail').close();
+  state.like = id;
+  state.image = null;
+  $('#clear-image').hidden = false;
+  search();
+}
+
+function useImage(file) {
+  if (!file) return;
+  state.image = file;
+  state.like = null;
+  $('#clear-image').hidden = false;
+  search();
+}
+
+async function loadSuggestions() {
+  const vocabulary = await api('/api/vocabulary');
+  const options = [
+    ...vocabulary.examples,
+    ...vocabulary.diseases,
+    ...vocabulary.diseases.flatMap((d) => (d === 'normal' ? [] : [`left ${d}`, `right ${d}`])),
+    ...Object.keys(vocabulary.abbreviations).map((a) => a.toUpperCase()),
+  ];
+  $('#suggestions').replaceChildren(...[...new Set(options)].map((value) => el('option', { value })));
+}
+
+function wire() {
+  $('#search-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.q = $('#q').value;
+    search();
+  });
+  const drop = $('#drop');
+  drop.addEventListener('dragover', (event) => {
+    event.preventDefault();
+    drop.classList.add('over');
+  });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    drop.classList.remove('over');
+    useImage(event.dataTransfer.files[0]);
+  });
+  $('#choose').addEventListener('click', () => $('#file').click());
+  $('#file').addEventListener('change', (event) => useImage(event.target.files[0]));
+  $('#clear-image').addEventListener('click', () => {
+    state.image = null;
+    state.like = null;
+    $('#clear-image').hidden = true;
+    search();
+  });
+  document.addEventListener('keydown', (event) => {
+    const typing = ['INPUT', 'TEXTAREA'].includes(document.activeElement?.tagName);
+    if (event.key === '/' && !typing) {
+      event.preventDefault();
+      $('#q').focus();
+    }
+    if (event.key === 'm' && !typing && $('#detail').open) moreLikeThis($('#detail').dataset.id);
+    if ((event.key === 'ArrowRight' || event.key === 'ArrowLeft') && !typing && !$('#detail').open) {
+      const cards = [...document.querySelectorAll('.card')];
+      const at = cards.indexOf(document.activeElement);
+      const next = cards[Math.max(0, Math.min(cards.length - 1, at + (event.key === 'ArrowRight' ? 1 : -1)))];
+      next?.focus();
+    }
+  });
+}
+
+wire();
+loadSuggestions().catch(() => {});
+search();
