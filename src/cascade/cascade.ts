@@ -15,7 +15,7 @@ import { Vocabulary } from './vocabulary.js';
 export const CascadeOptions = z.object({
   cnn: CnnOptions.omit({ classes: true }).prefault({}),
   cnnTraining: CnnTrainingOptions.prefault({}),
-  rnn: RnnOptions.pick({ cell: true, layers: true, units: true, words: true, wordDims: true }).prefault({}),
+  rnn: RnnOptions.pick({ cell: true, layers: true, units: true, words: true, wordDims: true, init: true }).prefault({}),
   rnnTraining: RnnTrainingOptions.prefault({}),
   /** Refinement iterations after the first (the paper: 1). */
   iterations: z.number().int().min(0).max(5).default(1),

@@ -18,6 +18,7 @@ export interface TrainingCliOptions {
   iterations: string;
   imbalance: string;
   cell: string;
+  rnnInit?: string;
   seed: string;
 }
 
@@ -57,6 +58,7 @@ export function withTrainingOptions(command: Command): Command {
     .option('--iterations <n>', 'refinement iterations after the first', '1')
     .option('--imbalance <how>', 'data-dropout | class-weights', 'data-dropout')
     .option('--cell <kind>', 'gru | lstm', 'gru')
+    .option('--rnn-init <how>', "the RNN's initial state from the CNN embedding: learned | pca (the paper's)", 'learned')
     .option('--seed <n>', 'seed of every random choice', '1');
 }
 
@@ -71,7 +73,10 @@ export async function trainAndSave(
   const started = performance.now();
   const cascade = await trainFromCatalog(catalog, {
     dataset: options.dataset,
-    onLoad: (done, total) => loading.update(done, total),
+    onLoad: (done, total) => {
+      loading.update(done, total);
+      if (done === total) loading.stop();
+    },
     onEpoch: (stage, s) => {
       process.stderr.write(
         `${stage}: epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(3)}  ${s.imagesPerSecond.toFixed(0)} images/s  ETA ${Math.round(s.secondsLeft)}s\n`,
@@ -87,13 +92,15 @@ export async function trainAndSave(
         epochs: integerOption('epochs', options.epochs, 1, 1000),
         imbalance: choiceOption('imbalance', options.imbalance, ['data-dropout', 'class-weights'] as const),
       },
-      rnn: { cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const) },
+      rnn: {
+        cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const),
+        init: choiceOption('rnn-init', options.rnnInit ?? 'learned', ['learned', 'pca'] as const),
+      },
       rnnTraining: { epochs: integerOption('rnn-epochs', options.rnnEpochs, 1, 1000) },
       iterations: integerOption('iterations', options.iterations, 0, 5),
       seed: integerOption('seed', options.seed, 0),
     },
   });
-  loading.stop();
   try {
     const manifest = await saveBundle(cascade, out);
     const seconds = (performance.now() - started) / 1000;

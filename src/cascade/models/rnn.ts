@@ -12,6 +12,11 @@ export const RnnOptions = z.object({
   /** `learned`: a trained word embedding; `one-hot`: the paper's one-hot word input. */
   words: z.enum(['learned', 'one-hot']).default('learned'),
   wordDims: z.number().int().min(2).default(64),
+  /**
+   * How the CNN embedding becomes each layer's initial state: `learned` (a trained projection) or `pca` (the paper:
+   * the embedding's top principal components, whitened, fixed during training).
+   */
+  init: z.enum(['learned', 'pca']).default('learned'),
   seed: z.number().int().default(1),
 });
 export type RnnOptions = z.input<typeof RnnOptions>;
@@ -64,6 +69,42 @@ export class RnnDecoder {
     }));
     this.outKernel = weight([o.units, o.vocabularySize], 'out');
     this.outBias = zeros([o.vocabularySize], 'outBias');
+  }
+
+  /** What training updates: everything but a PCA initial projection, which stays as computed. */
+  get trainableVariables(): tf.Variable[] {
+    const fixed = new Set(this.options.init === 'pca' ? this.layers.flatMap((l) => [l.initKernel, l.initBias]) : []);
+    return this.variables.filter((v) => !fixed.has(v));
+  }
+
+  /**
+   * Sets every layer's initial projection to the embeddings' top `units` principal components, whitened (unit
+   * variance per component), centred on their mean: the paper's PCA initialisation of the RNN state. Found by
+   * orthogonal iteration on the covariance (a few matrix products; exact enough for an initial state).
+   */
+  setPcaInit(embeddings: tf.Tensor2D, iterations = 40): void {
+    const units = this.options.units;
+    const [kernel, bias] = tf.tidy(() => {
+      const mean = embeddings.mean(0, true);
+      const centred = embeddings.sub(mean);
+      const covariance = centred.transpose().matMul(centred).div(Math.max(1, embeddings.shape[0] - 1)) as tf.Tensor2D;
+      const dims = covariance.shape[0];
+      const k = Math.min(units, dims);
+      let basis = tf.randomNormal([dims, k], 0, 1, 'float32', this.options.seed) as tf.Tensor2D;
+      for (let i = 0; i < iterations; i++) basis = tf.linalg.qr(covariance.matMul(basis))[0] as tf.Tensor2D;
+      const variances = basis.mul(covariance.matMul(basis)).sum(0);
+      // Directions with (next to) no variance are left out rather than blown up by whitening.
+      const usable = variances.greater(variances.max().mul(1e-6));
+      const scale = tf.where(usable, variances.maximum(1e-12).rsqrt(), tf.zerosLike(variances));
+      let whitened = basis.mul(scale) as tf.Tensor2D;
+      if (k < units) whitened = whitened.pad([[0, 0], [0, units - k]]) as tf.Tensor2D;
+      return [whitened, mean.matMul(whitened).neg().reshape([units])];
+    });
+    for (const layer of this.layers) {
+      layer.initKernel.assign(kernel);
+      layer.initBias.assign(bias);
+    }
+    tf.dispose([kernel, bias]);
   }
 
   get variables(): tf.Variable[] {

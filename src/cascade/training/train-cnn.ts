@@ -13,6 +13,8 @@ export const CnnTrainingOptions = z.object({
   /** SGD with momentum 0.9 as in the paper; 0.1 there, 0.05 suits the smaller batch-normalised CPU network. */
   learningRate: z.number().positive().default(0.05),
   momentum: z.number().min(0).max(1).default(0.9),
+  /** `step`: the learning rate drops tenfold for the last third of the epochs (the paper's step schedule, compressed). */
+  schedule: z.enum(['constant', 'step']).default('step'),
   /** The paper's data dropout, or class weights (loss weighted by n_total / (classes · n_class)). */
   imbalance: z.enum(['data-dropout', 'class-weights']).default('data-dropout'),
   normalClass: z.string().default('normal'),
@@ -83,7 +85,9 @@ export async function trainCnn(
     counts[c] = (counts[c] as number) + by;
   };
   for (const label of labels) bump(prior.trueCounts, label, 1);
+  const decayFrom = options.schedule === 'step' && options.epochs >= 2 ? Math.floor((2 * options.epochs) / 3) : Infinity;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
+    if (epoch === decayFrom) optimizer.setLearningRate(options.learningRate / 10);
     const order =
       options.imbalance === 'data-dropout'
         ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + epoch, options.normalClass)

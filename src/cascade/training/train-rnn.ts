@@ -53,6 +53,7 @@ export function trainRnn(
 ): EpochStats[] {
   const options = RnnTrainingOptions.parse(input);
   const encoded = sequences.map((s) => vocabulary.encode(s));
+  if (decoder.options.init === 'pca') decoder.setPcaInit(embeddings);
   const optimizer = tf.train.rmsprop(options.learningRate);
   const random = new Random(options.seed);
   const history: EpochStats[] = [];
@@ -70,7 +71,7 @@ export function trainRnn(
       const rows = tf.tidy(() => tf.gather(embeddings, tf.tensor1d(slice, 'int32'))) as tf.Tensor2D;
       lossSum += clippedStep(
         optimizer,
-        decoder.variables,
+        decoder.trainableVariables,
         () => decoder.loss(rows, batch.inputs, batch.targets, batch.mask),
         options.clip,
       );

@@ -78,4 +78,43 @@ describe('the RNN annotation decoder', () => {
     decoder.dispose();
     tf.dispose(Object.values(b));
   });
+
+  it('pca: the initial projection is the embeddings\' whitened principal components, and training leaves it fixed', () => {
+    // Embeddings of rank 3 in 12 dimensions: variance along three known directions, scaled 9, 4, 1.
+    const n = 400;
+    const latent = seededValues(n * 3, 11);
+    const directions = [
+      [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0],
+    ];
+    const scales = [3, 2, 1];
+    const rows = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: 12 }, (_, j) =>
+        [0, 1, 2].reduce((sum, d) => sum + (scales[d] as number) * (latent[i * 3 + d] as number) * ((directions[d] as number[])[j] as number), 5),
+      ),
+    );
+    const embeddings = tf.tensor2d(rows);
+    const decoder = new RnnDecoder({ layers: 2, units: 4, vocabularySize: 7, embeddingSize: 12, init: 'pca', seed: 2 });
+    const before = tf.memory().numTensors;
+    decoder.setPcaInit(embeddings);
+    expect(tf.memory().numTensors).toBe(before);
+    const [, , , , kernel, bias] = decoder.variables.map((v) => v.arraySync()); // words, input, recurrent, bias, init…
+    const projected = tf.tidy(() => embeddings.matMul(decoder.variables[4] as tf.Tensor2D).add(decoder.variables[5] as tf.Tensor1D));
+    const mean = projected.mean(0).arraySync() as number[];
+    const variance = projected.sub(projected.mean(0)).square().mean(0).arraySync() as number[];
+    for (const m of mean) expect(Math.abs(m)).toBeLessThan(1e-3);
+    for (const v of variance.slice(0, 3)) expect(v).toBeCloseTo(1, 1);
+    expect(variance[3]).toBeLessThan(1e-6); // the data has rank 3: the fourth unit gets nothing, not noise
+    // Component c lies along direction c (up to sign): its weight there dominates.
+    const k = kernel as number[][];
+    expect(Math.abs(k[0]?.[0] as number)).toBeGreaterThan(0.2);
+    expect(Math.abs(k[3]?.[1] as number)).toBeGreaterThan(0.3);
+    expect(Math.abs(k[10]?.[2] as number)).toBeGreaterThan(0.7);
+    expect(decoder.trainableVariables).not.toContain(decoder.variables[4]);
+    expect(decoder.trainableVariables.length).toBe(decoder.variables.length - 4);
+    expect(bias).toBeDefined();
+    tf.dispose([embeddings, projected]);
+    decoder.dispose();
+  });
 });
