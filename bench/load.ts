@@ -67,7 +67,11 @@ async function client(seed: number): Promise<void> {
       );
     } else {
       const form = new FormData();
-      form.append('image', new Blob([new Uint8Array(uploads[n % uploads.length] as Buffer)], { type: 'image/png' }), 'q.png');
+      form.append(
+        'image',
+        new Blob([new Uint8Array(uploads[n % uploads.length] as Buffer)], { type: 'image/png' }),
+        'q.png',
+      );
       if (n % 2 === 0) form.append('q', texts[n % texts.length] as string);
       response = await fetch(`${base}/api/search/image`, { method: 'POST', body: form });
     }

@@ -43,6 +43,10 @@ export const ERROR_CODES = {
   },
   ROUTE_NOT_FOUND: { status: 404, summary: 'No such API route.' },
   UPLOAD_TOO_LARGE: { status: 413, summary: 'The uploaded file is larger than the server accepts.' },
+  INTERRUPTED: {
+    status: 503,
+    summary: 'Long work was interrupted; what was done is kept and the same command resumes.',
+  },
   INTERNAL: { status: 500, summary: 'An unexpected internal error.' },
 } as const;
 

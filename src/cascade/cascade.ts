@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { cxrError } from '../errors.js';
+import type { Checkpoints } from './checkpoints.js';
 import type { TrainingExample, TrainingSet } from './data/training-set.js';
 import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
 import { aurocPerClass } from './evaluation/auroc.js';
@@ -34,6 +36,8 @@ export interface IterationReport {
   rnnHistory: EpochStats[];
   /** On the held-out (test) images, at the level of the mined classes (refined classes map back to theirs). */
   classAccuracy: number;
+  /** Test images by true mined class (rows) and predicted mined class (columns), in `baseClasses` order. */
+  confusion: number[][];
   auroc: Record<string, number>;
   annotation: AnnotationReport;
   relabelled?: Array<{ label: string; images: number; clusters: number }>;
@@ -74,8 +78,10 @@ export async function trainCascade(
   baseClasses: string[],
   input: CascadeOptions,
   progress?: CascadeProgress,
+  control: { checkpoints?: Checkpoints; signal?: AbortSignal } = {},
 ): Promise<TrainedCascade> {
   const options = CascadeOptions.parse(input);
+  const { checkpoints, signal } = control;
   const geometry = { size: set.size, crop: options.cnn.inputSize };
   const examples = set.examples;
   const trainIdx = examples.flatMap((e, i) => (e.split === 'train' ? [i] : []));
@@ -90,10 +96,55 @@ export async function trainCascade(
   let classes: string[] = [];
   let firstWords: number[] = [];
   let correction: number[] = [];
-  for (let iteration = 0; iteration <= options.iterations; iteration++) {
+  const saved = checkpoints?.load();
+  const cnnFor = (iteration: number, count: number) =>
+    createCnn({ ...options.cnn, classes: count, seed: options.seed + 100 * iteration });
+  if (saved !== undefined) {
+    // Resume: the finished iterations' reports and labels, the first CNN and the last finished one (warm start).
+    labels = new Map(saved.labels);
+    correction = saved.correction;
+    reports.push(...(saved.reports as IterationReport[]));
+    for (const [iteration, report] of reports.entries()) {
+      if (iteration !== 0 && iteration !== reports.length - 1) continue;
+      const cnn = cnnFor(iteration, report.classes.length);
+      restoreWeights(cnn, checkpoints as Checkpoints, `cnn-${iteration}`);
+      if (iteration === 0) {
+        firstCnn = cnn;
+        firstClasses = report.classes;
+      }
+      previous = cnn;
+    }
+    const last = reports.at(-1);
+    if (last !== undefined && previous !== undefined) {
+      // The finished iteration's decoder, for a run interrupted after its last iteration (before the bundle).
+      classes = last.classes;
+      firstWords = saved.firstWords;
+      decoder = new RnnDecoder({
+        ...options.rnn,
+        vocabularySize: vocabulary.size,
+        embeddingSize: previous.embeddingSize,
+        seed: options.seed + last.iteration,
+      });
+      const weights = (checkpoints as Checkpoints).loadWeights('rnn') ?? [];
+      decoder.setWeights(weights);
+      tf.dispose(weights);
+    }
+  }
+  for (let iteration = reports.length; iteration <= options.iterations; iteration++) {
     classes = orderedClasses([...labels.values()], baseClasses);
-    const cnn = createCnn({ ...options.cnn, classes: classes.length, seed: options.seed + 100 * iteration });
-    if (previous !== undefined && options.warmStart) cnn.embedder.setWeights(previous.embedder.getWeights());
+    const cnn = cnnFor(iteration, classes.length);
+    const resumedEpochs = saved?.iteration === iteration ? saved.cnnEpochs : 0;
+    if (resumedEpochs > 0) restoreWeights(cnn, checkpoints as Checkpoints, `cnn-${iteration}`);
+    else if (previous !== undefined && options.warmStart) cnn.embedder.setWeights(previous.embedder.getWeights());
+    const state = (epochs: number, history: EpochStats[]) => ({
+      iteration,
+      cnnEpochs: epochs,
+      labels: [...labels],
+      correction,
+      firstWords,
+      reports,
+      cnnHistory: history,
+    });
     const cnnHistory = await trainCnn(
       cnn,
       examples,
@@ -104,6 +155,16 @@ export async function trainCascade(
       (_, i) => labels.get(i),
       (prior) => {
         correction = priorCorrection(prior.trueCounts, prior.shownCounts);
+      },
+      {
+        startEpoch: resumedEpochs,
+        history: resumedEpochs > 0 ? (saved?.cnnHistory as EpochStats[]) : [],
+        signal,
+        afterEpoch: (epoch, history) => {
+          if (checkpoints === undefined) return;
+          checkpoints.saveWeights(`cnn-${iteration}`, cnn.classifier.getWeights());
+          checkpoints.save(state(epoch + 1, history));
+        },
       },
     );
     const train = embedExamples(cnn, examples, trainIdx, geometry);
@@ -162,6 +223,11 @@ export async function trainCascade(
       (reports.at(-1) as IterationReport).relabelled = relabelled.split;
     }
     train.embeddings.dispose();
+    checkpoints?.saveWeights('rnn', decoder.variables);
+    checkpoints?.save({ ...state(0, []), iteration: iteration + 1, labels: [...labels] });
+    if (signal?.aborted && iteration < options.iterations) {
+      throw cxrError('INTERRUPTED', `the cascade was interrupted after iteration ${iteration}`, { iteration });
+    }
     if (iteration === 0) {
       firstCnn = cnn;
       firstClasses = classes;
@@ -190,6 +256,13 @@ export async function trainCascade(
       first.dispose();
     },
   };
+}
+
+function restoreWeights(cnn: Cnn, checkpoints: Checkpoints, name: string): void {
+  const weights = checkpoints.loadWeights(name);
+  if (weights === undefined) throw cxrError('INTERNAL', `checkpoint ${name} is missing its weights`);
+  cnn.classifier.setWeights(weights);
+  tf.dispose(weights);
 }
 
 /** Mined classes first in their mined order, each followed by its refined sub-classes. */
@@ -241,6 +314,11 @@ function evaluateIteration(
   const predictedBase = predictedClass.map((c) => baseClasses.indexOf(baseClass(classes[c] as string)));
   const classAccuracy = truth.length === 0 ? 0 : truth.filter((t, n) => t === predictedBase[n]).length / truth.length;
   const perClass = aurocPerClass(baseProbabilities, truth, baseClasses);
+  const confusion = baseClasses.map(() => baseClasses.map(() => 0));
+  truth.forEach((t, n) => {
+    const row = confusion[t];
+    if (row !== undefined) row[predictedBase[n] as number] = (row[predictedBase[n] as number] as number) + 1;
+  });
   const annotation = evaluateAnnotations(
     decoder,
     vocabulary,
@@ -250,5 +328,5 @@ function evaluateIteration(
     options.rnnTraining.maxWords,
   );
   embeddings.dispose();
-  return { iteration, classes, classAccuracy, auroc: perClass, annotation };
+  return { iteration, classes, classAccuracy, confusion, auroc: perClass, annotation };
 }

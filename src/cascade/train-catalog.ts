@@ -1,6 +1,7 @@
 import { cxrError } from '../errors.js';
 import type { Catalog } from '../store/catalog.js';
 import { CascadeOptions, type CascadeProgress, decodeSizeFor, type TrainedCascade, trainCascade } from './cascade.js';
+import { Checkpoints } from './checkpoints.js';
 import { loadTrainingSet } from './data/training-set.js';
 
 export interface CatalogTrainingOptions {
@@ -8,6 +9,9 @@ export interface CatalogTrainingOptions {
   cascade: CascadeOptions;
   onLoad?: (done: number, total: number) => void;
   onEpoch?: CascadeProgress;
+  /** A folder for per-epoch checkpoints: a training interrupted (signal, crash) resumes from it. */
+  checkpointDir?: string;
+  signal?: AbortSignal;
 }
 
 /**
@@ -47,5 +51,12 @@ export async function trainFromCatalog(catalog: Catalog, options: CatalogTrainin
     );
   }
   const baseClasses = [...counts].sort((a, b) => b[1].all - a[1].all || a[0].localeCompare(b[0])).map(([name]) => name);
-  return trainCascade(set, baseClasses, cascade, options.onEpoch);
+  const checkpoints =
+    options.checkpointDir === undefined
+      ? undefined
+      : new Checkpoints(options.checkpointDir, {
+          cascade,
+          examples: set.examples.map((e) => [e.imageId, e.className, e.split]),
+        });
+  return trainCascade(set, baseClasses, cascade, options.onEpoch, { checkpoints, signal: options.signal });
 }

@@ -68,7 +68,9 @@ async function buildSampleIndex(options: QuickstartOptions, indexDir: string): P
     });
     console.log(`imported ${summary.records} sample studies (${summary.written} new, ${summary.skipped} skipped)`);
     const stats = mineLabels(catalog, { dataset: 'sample', minCases: Math.max(5, Math.round(count / 66)) });
-    console.log(`mined ${stats.classes.length} classes: ${stats.classes.map((c) => `${c.name} ${c.images}`).join(', ')}`);
+    console.log(
+      `mined ${stats.classes.length} classes: ${stats.classes.map((c) => `${c.name} ${c.images}`).join(', ')}`,
+    );
     const bundleDir = join(options.workspace, 'bundle');
     if (options.rebuild || !existsSync(join(bundleDir, 'bundle.json'))) {
       console.log('training the CNN/RNN cascade (first CNN, RNN, joint-context relabelling, then both again)');
@@ -93,11 +95,18 @@ async function buildSampleIndex(options: QuickstartOptions, indexDir: string): P
     const annotator = await loadBundle(bundleDir);
     const annotating = createProgress('annotate', 'images');
     try {
-      const result = await buildIndex(catalog, annotator, bundleDir, indexDir, { dataset: 'sample' }, {
-        onProgress: (p) => {
-          if (p.stage === 'annotate') annotating.update(p.done, p.total);
+      const result = await buildIndex(
+        catalog,
+        annotator,
+        bundleDir,
+        indexDir,
+        { dataset: 'sample' },
+        {
+          onProgress: (p) => {
+            if (p.stage === 'annotate') annotating.update(p.done, p.total);
+          },
         },
-      });
+      );
       annotating.stop();
       console.log(`indexed ${result.indexed} images into ${indexDir}`);
     } finally {

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import type { BundleManifest } from '../cascade/bundle/format.js';
@@ -58,7 +59,11 @@ export function withTrainingOptions(command: Command): Command {
     .option('--iterations <n>', 'refinement iterations after the first', '1')
     .option('--imbalance <how>', 'data-dropout | class-weights', 'data-dropout')
     .option('--cell <kind>', 'gru | lstm', 'gru')
-    .option('--rnn-init <how>', "the RNN's initial state from the CNN embedding: learned | pca (the paper's)", 'learned')
+    .option(
+      '--rnn-init <how>',
+      "the RNN's initial state from the CNN embedding: learned | pca (the paper's)",
+      'learned',
+    )
     .option('--seed <n>', 'seed of every random choice', '1');
 }
 
@@ -71,38 +76,55 @@ export async function trainAndSave(
 ): Promise<BundleManifest> {
   const loading = createProgress('load images', 'images', json);
   const started = performance.now();
-  const cascade = await trainFromCatalog(catalog, {
-    dataset: options.dataset,
-    onLoad: (done, total) => {
-      loading.update(done, total);
-      if (done === total) loading.stop();
-    },
-    onEpoch: (stage, s) => {
-      process.stderr.write(
-        `${stage}: epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(3)}  ${s.imagesPerSecond.toFixed(0)} images/s  ETA ${Math.round(s.secondsLeft)}s\n`,
-      );
-    },
-    cascade: {
-      cnn: {
-        inputSize: integerOption('size', options.size, 32, 512),
-        architecture: choiceOption('architecture', options.architecture, ['nin', 'inception'] as const),
-        width: Number(options.width),
+  const checkpointDir = `${out}.checkpoints`;
+  const controller = new AbortController();
+  const interrupt = () => {
+    process.stderr.write('interrupting after the current epoch (a checkpoint is kept; the same command resumes)\n');
+    controller.abort();
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  let cascade: Awaited<ReturnType<typeof trainFromCatalog>>;
+  try {
+    cascade = await trainFromCatalog(catalog, {
+      dataset: options.dataset,
+      checkpointDir,
+      signal: controller.signal,
+      onLoad: (done, total) => {
+        loading.update(done, total);
+        if (done === total) loading.stop();
       },
-      cnnTraining: {
-        epochs: integerOption('epochs', options.epochs, 1, 1000),
-        imbalance: choiceOption('imbalance', options.imbalance, ['data-dropout', 'class-weights'] as const),
+      onEpoch: (stage, s) => {
+        process.stderr.write(
+          `${stage}: epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(3)}  ${s.imagesPerSecond.toFixed(0)} images/s  ETA ${Math.round(s.secondsLeft)}s\n`,
+        );
       },
-      rnn: {
-        cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const),
-        init: choiceOption('rnn-init', options.rnnInit ?? 'learned', ['learned', 'pca'] as const),
+      cascade: {
+        cnn: {
+          inputSize: integerOption('size', options.size, 32, 512),
+          architecture: choiceOption('architecture', options.architecture, ['nin', 'inception'] as const),
+          width: Number(options.width),
+        },
+        cnnTraining: {
+          epochs: integerOption('epochs', options.epochs, 1, 1000),
+          imbalance: choiceOption('imbalance', options.imbalance, ['data-dropout', 'class-weights'] as const),
+        },
+        rnn: {
+          cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const),
+          init: choiceOption('rnn-init', options.rnnInit ?? 'learned', ['learned', 'pca'] as const),
+        },
+        rnnTraining: { epochs: integerOption('rnn-epochs', options.rnnEpochs, 1, 1000) },
+        iterations: integerOption('iterations', options.iterations, 0, 5),
+        seed: integerOption('seed', options.seed, 0),
       },
-      rnnTraining: { epochs: integerOption('rnn-epochs', options.rnnEpochs, 1, 1000) },
-      iterations: integerOption('iterations', options.iterations, 0, 5),
-      seed: integerOption('seed', options.seed, 0),
-    },
-  });
+    });
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
   try {
     const manifest = await saveBundle(cascade, out);
+    rmSync(checkpointDir, { recursive: true, force: true });
     const seconds = (performance.now() - started) / 1000;
     if (json) {
       console.log(JSON.stringify({ bundle: out, seconds, metrics: manifest.metrics }, null, 2));

@@ -87,7 +87,10 @@ export class RnnDecoder {
     const [kernel, bias] = tf.tidy(() => {
       const mean = embeddings.mean(0, true);
       const centred = embeddings.sub(mean);
-      const covariance = centred.transpose().matMul(centred).div(Math.max(1, embeddings.shape[0] - 1)) as tf.Tensor2D;
+      const covariance = centred
+        .transpose()
+        .matMul(centred)
+        .div(Math.max(1, embeddings.shape[0] - 1)) as tf.Tensor2D;
       const dims = covariance.shape[0];
       const k = Math.min(units, dims);
       let basis = tf.randomNormal([dims, k], 0, 1, 'float32', this.options.seed) as tf.Tensor2D;
@@ -97,7 +100,11 @@ export class RnnDecoder {
       const usable = variances.greater(variances.max().mul(1e-6));
       const scale = tf.where(usable, variances.maximum(1e-12).rsqrt(), tf.zerosLike(variances));
       let whitened = basis.mul(scale) as tf.Tensor2D;
-      if (k < units) whitened = whitened.pad([[0, 0], [0, units - k]]) as tf.Tensor2D;
+      if (k < units)
+        whitened = whitened.pad([
+          [0, 0],
+          [0, units - k],
+        ]) as tf.Tensor2D;
       return [whitened, mean.matMul(whitened).neg().reshape([units])];
     });
     for (const layer of this.layers) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { cxrError } from '../../errors.js';
 import { Random } from '../../random.js';
 import { imageBatch } from '../data/batches.js';
 import type { TrainingExample } from '../data/training-set.js';
@@ -37,6 +38,17 @@ export interface EpochStats {
   secondsLeft: number;
 }
 
+/** Resuming and stopping: epochs already done (weights restored by the caller), a hook after each epoch, a signal. */
+export interface CnnTrainingControl {
+  startEpoch?: number;
+  /** Statistics of the epochs already done, continued. */
+  history?: EpochStats[];
+  /** After each epoch, before the signal is checked: where a checkpoint is written. */
+  afterEpoch?: (epoch: number, history: EpochStats[]) => void;
+  /** Checked between epochs; when aborted, training stops with INTERRUPTED after `afterEpoch` ran. */
+  signal?: AbortSignal;
+}
+
 /**
  * Trains the CNN's classifier on the train split's images, one epoch at a time, reporting each. `labelOf` gives an
  * example's training label (by default its mined class; the cascade's refinement passes the relabelled ones).
@@ -50,6 +62,7 @@ export async function trainCnn(
   onEpoch?: (stats: EpochStats) => void,
   labelOf: (example: TrainingExample, index: number) => string | undefined = (example) => example.className,
   onPrior?: (prior: TrainedPrior) => void,
+  control: CnnTrainingControl = {},
 ): Promise<EpochStats[]> {
   const options = CnnTrainingOptions.parse(input);
   const train = examples
@@ -74,7 +87,8 @@ export async function trainCnn(
     loss: 'categoricalCrossentropy',
   });
   const random = new Random(options.seed);
-  const history: EpochStats[] = [];
+  const history: EpochStats[] = [...(control.history ?? [])];
+  const startEpoch = control.startEpoch ?? 0;
   const started = performance.now();
   const prior: TrainedPrior = {
     trueCounts: new Array(classIndex.size).fill(0),
@@ -85,24 +99,28 @@ export async function trainCnn(
     counts[c] = (counts[c] as number) + by;
   };
   for (const label of labels) bump(prior.trueCounts, label, 1);
-  const decayFrom = options.schedule === 'step' && options.epochs >= 2 ? Math.floor((2 * options.epochs) / 3) : Infinity;
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
+  const epochOrder = (epoch: number) =>
+    options.imbalance === 'data-dropout'
+      ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + epoch, options.normalClass)
+      : random.permutation(labels.length);
+  // The prior the CNN learns is what an epoch shows: the data-dropout epoch's draw, or the class weights.
+  for (const k of options.imbalance === 'data-dropout'
+    ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + options.epochs - 1, options.normalClass)
+    : labels.map((_, k) => k)) {
+    const label = labels[k] as string;
+    bump(
+      prior.shownCounts,
+      label,
+      options.imbalance === 'class-weights' ? (classWeight[classIndex.get(label) as number] as number) : 1,
+    );
+  }
+  if (startEpoch > 0 && startEpoch >= decayFromOf(options)) optimizer.setLearningRate(options.learningRate / 10);
+  const decayFrom = decayFromOf(options);
+  for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
     if (epoch === decayFrom) optimizer.setLearningRate(options.learningRate / 10);
-    const order =
-      options.imbalance === 'data-dropout'
-        ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + epoch, options.normalClass)
-        : random.permutation(labels.length);
+    const order = epochOrder(epoch);
     let lossSum = 0;
     let batches = 0;
-    prior.shownCounts.fill(0);
-    for (const k of order) {
-      const label = labels[k] as string;
-      bump(
-        prior.shownCounts,
-        label,
-        options.imbalance === 'class-weights' ? (classWeight[classIndex.get(label) as number] as number) : 1,
-      );
-    }
     for (let at = 0; at < order.length; at += options.batchSize) {
       const slice = order.slice(at, at + options.batchSize).map((k) => (train[k] as { i: number }).i);
       const x = imageBatch(examples, slice, geometry.size, geometry.crop, random);
@@ -128,20 +146,35 @@ export async function trainCnn(
     }
     const seconds = (performance.now() - started) / 1000;
     const images = order.length;
+    const done = epoch + 1 - startEpoch;
     const stats: EpochStats = {
       epoch: epoch + 1,
       epochs: options.epochs,
       loss: lossSum / Math.max(1, batches),
       images,
-      imagesPerSecond: (images * (epoch + 1)) / seconds,
-      secondsLeft: (seconds / (epoch + 1)) * (options.epochs - epoch - 1),
+      imagesPerSecond: (images * done) / seconds,
+      secondsLeft: (seconds / done) * (options.epochs - epoch - 1),
     };
     history.push(stats);
     onEpoch?.(stats);
+    control.afterEpoch?.(epoch, history);
+    if (control.signal?.aborted && epoch + 1 < options.epochs) {
+      disposeOptimizer(optimizer);
+      throw cxrError('INTERRUPTED', `CNN training interrupted after epoch ${epoch + 1} of ${options.epochs}`, {
+        epoch: epoch + 1,
+      });
+    }
   }
   disposeOptimizer(optimizer);
   onPrior?.(prior);
   return history;
+}
+
+/** The first epoch trained at a tenth of the learning rate under the step schedule (never, otherwise). */
+function decayFromOf(options: z.output<typeof CnnTrainingOptions>): number {
+  return options.schedule === 'step' && options.epochs >= 2
+    ? Math.floor((2 * options.epochs) / 3)
+    : Number.POSITIVE_INFINITY;
 }
 
 /** The mined class a refined label came from: `calcified granuloma#3` → `calcified granuloma`. */

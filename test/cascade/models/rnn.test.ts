@@ -79,7 +79,7 @@ describe('the RNN annotation decoder', () => {
     tf.dispose(Object.values(b));
   });
 
-  it('pca: the initial projection is the embeddings\' whitened principal components, and training leaves it fixed', () => {
+  it("pca: the initial projection is the embeddings' whitened principal components, and training leaves it fixed", () => {
     // Embeddings of rank 3 in 12 dimensions: variance along three known directions, scaled 9, 4, 1.
     const n = 400;
     const latent = seededValues(n * 3, 11);
@@ -91,7 +91,11 @@ describe('the RNN annotation decoder', () => {
     const scales = [3, 2, 1];
     const rows = Array.from({ length: n }, (_, i) =>
       Array.from({ length: 12 }, (_, j) =>
-        [0, 1, 2].reduce((sum, d) => sum + (scales[d] as number) * (latent[i * 3 + d] as number) * ((directions[d] as number[])[j] as number), 5),
+        [0, 1, 2].reduce(
+          (sum, d) =>
+            sum + (scales[d] as number) * (latent[i * 3 + d] as number) * ((directions[d] as number[])[j] as number),
+          5,
+        ),
       ),
     );
     const embeddings = tf.tensor2d(rows);
@@ -100,7 +104,9 @@ describe('the RNN annotation decoder', () => {
     decoder.setPcaInit(embeddings);
     expect(tf.memory().numTensors).toBe(before);
     const [, , , , kernel, bias] = decoder.variables.map((v) => v.arraySync()); // words, input, recurrent, bias, init…
-    const projected = tf.tidy(() => embeddings.matMul(decoder.variables[4] as tf.Tensor2D).add(decoder.variables[5] as tf.Tensor1D));
+    const projected = tf.tidy(() =>
+      embeddings.matMul(decoder.variables[4] as tf.Tensor2D).add(decoder.variables[5] as tf.Tensor1D),
+    );
     const mean = projected.mean(0).arraySync() as number[];
     const variance = projected.sub(projected.mean(0)).square().mean(0).arraySync() as number[];
     for (const m of mean) expect(Math.abs(m)).toBeLessThan(1e-3);
