@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import type { BundleManifest } from '../cascade/bundle/format.js';
-import { saveBundle } from '../cascade/bundle/save.js';
+import { REPORT_FILE, saveBundle } from '../cascade/bundle/save.js';
 import type { IterationReport } from '../cascade/cascade.js';
 import { trainFromCatalog } from '../cascade/train-catalog.js';
 import { Catalog } from '../store/catalog.js';
@@ -130,7 +131,7 @@ export async function trainAndSave(
       console.log(JSON.stringify({ bundle: out, seconds, metrics: manifest.metrics }, null, 2));
     } else {
       console.log(
-        `bundle written to ${out} (${manifest.finalClasses.length} classes, ${manifest.vocabulary.length} words) in ${seconds.toFixed(0)} s`,
+        `bundle written to ${out} (${manifest.finalClasses.length} classes, ${manifest.vocabulary.length} words) in ${seconds.toFixed(0)} s; report: ${join(out, REPORT_FILE)}`,
       );
       for (const report of manifest.metrics as IterationReport[]) printReport(report);
     }

@@ -36,6 +36,12 @@ describe('model bundles', () => {
     const dir = join(root, 'bundle');
     const manifest = await saveBundle(cascade, dir);
     expect(manifest.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    const report = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(report).toContain('<h1>Training report</h1>');
+    expect(report.match(/<polyline/g)).toHaveLength(2 * manifest.metrics.length); // CNN and RNN loss, per iteration
+    expect(report.match(/<rect/g)).toHaveLength(4 * manifest.metrics.length); // BLEU-1…4, per iteration
+    expect(report.match(/<table class="matrix">/g)).toHaveLength(manifest.metrics.length);
+    expect(report).not.toMatch(/<script|https?:\/\//);
     const inMemory = await cascadeAnnotator(cascade).annotate(images);
     const loaded = await loadBundle(dir);
     const before = tf.memory().numTensors;

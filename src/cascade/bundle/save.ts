@@ -6,6 +6,10 @@ import { type Annotator, createAnnotator } from '../annotator.js';
 import type { TrainedCascade } from '../cascade.js';
 import type { RnnDecoder } from '../models/rnn.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './format.js';
+import { trainingReportHtml } from './report.js';
+
+/** The training report inside every bundle (HTML, opened in any browser). */
+export const REPORT_FILE = 'report.html';
 
 /**
  * Writes a trained cascade as a bundle: the first and final CNN (tfjs layers format), the decoder's weights, the
@@ -21,6 +25,7 @@ export async function saveBundle(cascade: TrainedCascade, dir: string): Promise<
   await saveDecoder(cascade.decoder, temporary);
   const manifest = bundleManifest(cascade, await contentHash(temporary));
   await writeFile(join(temporary, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await writeFile(join(temporary, REPORT_FILE), trainingReportHtml(manifest));
   await mkdir(dirname(dir), { recursive: true });
   const previous = `${dir}.old-${process.pid}`;
   await rename(dir, previous).catch(() => undefined);
@@ -101,7 +106,8 @@ async function saveDecoder(decoder: RnnDecoder, dir: string): Promise<void> {
 export async function contentHash(dir: string): Promise<string> {
   const hash = createHash('sha256');
   const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile() && entry.name !== 'bundle.json')
+    // The manifest holds the hash, and the report is rendered from the manifest: neither is hashed.
+    .filter((entry) => entry.isFile() && entry.name !== 'bundle.json' && entry.name !== REPORT_FILE)
     .map((entry) => join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))
     .sort();
   for (const file of files) {
