@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { SearchEngine } from '../src/search/engine.js';
 import { exactNearest } from '../src/search/image-search.js';
 import { SearchIndex } from '../src/store/search-index.js';
+import { DEFAULT_VECTOR_INDEX_OPTIONS } from '../src/store/vector-index.js';
 import { syntheticEntries, writeSyntheticGeneration } from '../test/helpers/synthetic-index.js';
 
 const { values } = parseArgs({
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     dims: { type: 'string', default: '640' },
     dir: { type: 'string', default: '/tmp/cxr-bench-search' },
     queries: { type: 'string', default: '200' },
+    reuse: { type: 'boolean', default: false },
   },
 });
 const count = Number(values.count);
@@ -31,9 +33,10 @@ const percentile = (xs: number[], p: number) => {
 };
 
 let started = performance.now();
-if (existsSync(dir)) rmSync(dir, { recursive: true });
+const reuse = values.reuse === true && existsSync(dir);
+if (!reuse && existsSync(dir)) rmSync(dir, { recursive: true });
 const batch = 10_000;
-for (let start = 0; start < count; start += batch) {
+for (let start = 0; !reuse && start < count; start += batch) {
   // Written in slices so 100,000 entries never sit in memory at once; ids stay unique across slices.
   const slice = syntheticEntries(Math.min(batch, count - start), dims, 1000 + start).map((e, i) => ({
     ...e,
@@ -72,6 +75,7 @@ const recall = found / (10 * probe.length);
 
 // A filter matching 0.1% of images: dataset rows relabelled, then the planner must score them exactly.
 const rare = Math.round(count / 1000);
+index.store.db.prepare("UPDATE entries SET dataset = 'synthetic' WHERE dataset = 'rare'").run();
 index.store.db.prepare("UPDATE entries SET dataset = 'rare' WHERE label <= ?").run(rare);
 let exactMatches = 0;
 for (const entry of probe.slice(0, 50)) {
@@ -127,7 +131,7 @@ await engine.close();
 
 console.log(`\n| measure | value |\n|---|---|`);
 console.log(`| entries / dims | ${count} / ${dims} |`);
-console.log(`| recall@10 vs exact, default ef 64 (${probe.length} queries) | ${recall.toFixed(4)} |`);
+console.log(`| recall@10 vs exact, default ef ${DEFAULT_VECTOR_INDEX_OPTIONS.efSearch} (${probe.length} queries) | ${recall.toFixed(4)} |`);
 console.log(`| filter matching 0.1% (${rare} images): exact top-10 | ${exactMatches}/50 queries |`);
 for (const [name, xs] of Object.entries(latencies)) {
   console.log(`| ${name} latency p50 / p99 | ${percentile(xs, 50).toFixed(1)} / ${percentile(xs, 99).toFixed(1)} ms |`);

@@ -1,5 +1,6 @@
 import type { EmbeddingKind } from '../store/index-store.js';
 import type { SearchIndex } from '../store/search-index.js';
+import { DEFAULT_VECTOR_INDEX_OPTIONS } from '../store/vector-index.js';
 import type { SqlFilter } from './filter-sql.js';
 
 export type ImagePlan =
@@ -20,7 +21,7 @@ export interface ImagePlannerOptions {
   ef: number;
 }
 
-export const DEFAULT_IMAGE_PLANNER: ImagePlannerOptions = { exactLimit: 10_000, ef: 64 };
+export const DEFAULT_IMAGE_PLANNER: ImagePlannerOptions = { exactLimit: 10_000, ef: DEFAULT_VECTOR_INDEX_OPTIONS.efSearch };
 
 /**
  * Nearest images to a query embedding. Without a filter: HNSW. With one, the planner counts the filter's matches:

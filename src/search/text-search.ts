@@ -91,7 +91,8 @@ function conceptFlags(concept: Concept, parsed: ParsedQuery, index: number) {
   const params: unknown[] = [];
   const exists = (extraWhere: string, extraParams: unknown[]) => {
     params.push(...condition.params, ...extraParams);
-    return `EXISTS (SELECT 1 FROM findings f WHERE f.label = e.label AND ${condition.where}${extraWhere})`;
+    // Per image: through the image's own findings (see db/index/002), never a scan of every finding of a disease.
+    return `EXISTS (SELECT 1 FROM findings f INDEXED BY findings_by_label WHERE f.label = e.label AND ${condition.where}${extraWhere})`;
   };
   const useTruth = parsed.source !== 'generated';
   const useGenerated = parsed.source !== 'truth';

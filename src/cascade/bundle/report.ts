@@ -27,7 +27,7 @@ th:first-child, td:first-child { text-align: left; }
 figure { display: inline-block; margin: 0 1.5rem 1rem 0; } figcaption { font-size: 0.85rem; color: #5b6572; }
 </style></head><body>
 <h1>Training report</h1>
-<p>Bundle ${escape(manifest.contentHash.slice(0, 12))}, created ${escape(manifest.created)}: ${escape(options.cnn?.architecture ?? 'nin')} CNN at
+<p>Bundle ${escapeHtml(manifest.contentHash.slice(0, 12))}, created ${escapeHtml(manifest.created)}: ${escapeHtml(options.cnn?.architecture ?? 'nin')} CNN at
 ${options.cnn?.inputSize ?? '?'}², ${iterations.length} iteration(s), ${manifest.baseClasses.length} mined classes, ${manifest.finalClasses.length} final classes.</p>
 <h2>Per iteration (held-out test split)</h2>
 ${metricsTable(iterations)}
@@ -65,21 +65,21 @@ function aurocTable(iterations: StoredIteration[], classes: string[]): string {
   const header = iterations.map((it) => `<th>iteration ${it.iteration}</th>`).join('');
   const rows = classes.map(
     (name) =>
-      `<tr><td>${escape(name)}</td>${iterations.map((it) => `<td>${it.auroc[name]?.toFixed(3) ?? '—'}</td>`).join('')}</tr>`,
+      `<tr><td>${escapeHtml(name)}</td>${iterations.map((it) => `<td>${it.auroc[name]?.toFixed(3) ?? '—'}</td>`).join('')}</tr>`,
   );
   return `<table><tr><th>class</th>${header}</tr>${rows.join('')}</table>`;
 }
 
 function confusionTable(matrix: number[][], classes: string[]): string {
   const max = Math.max(1, ...matrix.flat());
-  const head = classes.map((_, c) => `<th title="${escape(classes[c] as string)}">${c}</th>`).join('');
+  const head = classes.map((_, c) => `<th title="${escapeHtml(classes[c] as string)}">${c}</th>`).join('');
   const rows = matrix.map((row, t) => {
     const cells = row.map((n, p) => {
       const strength = n / max;
       const colour = t === p ? `rgba(43,138,62,${strength})` : `rgba(201,42,42,${strength})`;
       return `<td style="background:${colour}">${n || ''}</td>`;
     });
-    return `<tr><td>${t} ${escape(classes[t] as string)}</td>${cells.join('')}</tr>`;
+    return `<tr><td>${t} ${escapeHtml(classes[t] as string)}</td>${cells.join('')}</tr>`;
   });
   return `<table class="matrix"><tr><th></th>${head}</tr>${rows.join('')}</table>`;
 }
@@ -125,6 +125,6 @@ function bleuChart(iterations: StoredIteration[]): string {
 ${bars.join('\n')}${labels.join('')}</svg>`;
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
