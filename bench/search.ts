@@ -51,7 +51,9 @@ index.vectors('final');
 const hnswSeconds = seconds(started);
 index.close();
 console.log(
-  `${count} entries × ${dims} dims: SQLite + FTS5 ${writeSeconds.toFixed(1)} s, HNSW (final) ${hnswSeconds.toFixed(1)} s`,
+  reuse
+    ? `reusing ${dir}: HNSW (final) loaded in ${hnswSeconds.toFixed(1)} s`
+    : `${count} entries × ${dims} dims: SQLite + FTS5 ${writeSeconds.toFixed(1)} s, HNSW (final) ${hnswSeconds.toFixed(1)} s`,
 );
 
 started = performance.now();
