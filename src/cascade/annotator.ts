@@ -32,7 +32,9 @@ export interface Annotator {
   /** Image files or encoded bytes (PNG, JPEG, TIFF, DICOM), any size, grey or RGB. */
   annotate(images: Array<string | Uint8Array>): Promise<Annotation[]>;
   /** Images already decoded at the bundle's `preprocessing.decodeSize`. */
-  annotateDecoded(images: Array<{ data: Float32Array }>): Annotation[];
+  annotateDecoded(images: Array<{ data: Float32Array }>): Promise<Annotation[]>;
+  /** Which runtime runs the CNNs: TensorFlow.js (any backend) or ONNX Runtime. */
+  readonly runtime: 'tfjs' | 'onnx';
   dispose(): void;
 }
 
@@ -48,15 +50,15 @@ export interface AnnotatorParts {
 
 export function createAnnotator(parts: AnnotatorParts): Annotator {
   const { manifest } = parts;
-  const vocabulary = new Vocabulary(manifest.vocabulary.slice(1));
   const size = manifest.preprocessing.decodeSize;
   const crop = manifest.preprocessing.crop;
   return {
     manifest,
+    runtime: 'tfjs',
     async annotate(images) {
       return this.annotateDecoded(await Promise.all(images.map((image) => decodeGrey(image, size))));
     },
-    annotateDecoded(decoded) {
+    async annotateDecoded(decoded) {
       const examples = decoded.map((image) => ({ pixels: image.data }) as TrainingExample);
       const indices = examples.map((_, i) => i);
       const [probabilities, first, final] = tf.tidy(() => {
@@ -67,43 +69,61 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
           (parts.finalEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
         ];
       });
-      const corrected = probabilities.map((p) => applyCorrection(p, manifest.priorCorrection ?? []));
-      const top = corrected.map((p) => p.indexOf(Math.max(...p)));
-      const embeddings = tf.tensor2d(final);
-      const sequences = parts.decoder.greedy(
-        embeddings,
-        top.map((c) => manifest.firstWords[c] as number),
-        vocabulary.end,
-        manifest.maxWords,
-      );
-      embeddings.dispose();
-      return corrected.map((p, i) => {
-        const scores = manifest.baseClasses.map((disease) =>
-          manifest.finalClasses.reduce(
-            (sum, name, c) => (baseClass(name) === disease ? sum + (p[c] as number) : sum),
-            0,
-          ),
-        );
-        const byDisease = manifest.baseClasses
-          .map((disease, d) => ({ disease, probability: scores[d] as number }))
-          .sort((a, b) => b.probability - a.probability);
-        const words = vocabulary.decode(sequences[i] as number[]);
-        return {
-          sequence: words,
-          disease: baseClass(manifest.finalClasses[top[i] as number] as string),
-          locations: words.filter((w) => LOCATION_WORDS.has(w)).map((w) => w.replace(/_/g, ' ')),
-          side: words.find((w) => SIDE_WORDS.has(w)),
-          severity: words.find((w) => SEVERITY_WORDS.has(w)),
-          confidence: byDisease[0]?.probability ?? 0,
-          alternatives: byDisease.slice(0, 3),
-          scores,
-          embeddings: {
-            first: Float32Array.from(first[i] as number[]),
-            final: Float32Array.from(final[i] as number[]),
-          },
-        };
+      return readAnnotations(manifest, probabilities, first, final, (firstWords, end, maxWords) => {
+        const embeddings = tf.tensor2d(final);
+        const sequences = parts.decoder.greedy(embeddings, firstWords, end, maxWords);
+        embeddings.dispose();
+        return sequences;
       });
     },
     dispose: () => parts.release(),
   };
+}
+
+/** Decodes word sequences from each image's first word (the runtime's own decoder). */
+export type GreedyDecode = (firstWords: number[], endToken: number, maxWords: number) => number[][];
+
+/**
+ * The cascade's reading from the CNNs' outputs, whichever runtime produced them: prior correction, the top class
+ * and its first word, the decoded sequence, side / severity / places read from it, per-disease scores (refined
+ * classes summed into their mined class), alternatives, embeddings.
+ */
+export function readAnnotations(
+  manifest: BundleManifest,
+  probabilities: ArrayLike<number>[],
+  first: ArrayLike<number>[],
+  final: ArrayLike<number>[],
+  decode: GreedyDecode,
+): Annotation[] {
+  const vocabulary = new Vocabulary(manifest.vocabulary.slice(1));
+  const corrected = probabilities.map((p) => applyCorrection(Array.from(p), manifest.priorCorrection ?? []));
+  const top = corrected.map((p) => p.indexOf(Math.max(...p)));
+  const sequences = decode(
+    top.map((c) => manifest.firstWords[c] as number),
+    vocabulary.end,
+    manifest.maxWords,
+  );
+  return corrected.map((p, i) => {
+    const scores = manifest.baseClasses.map((disease) =>
+      manifest.finalClasses.reduce((sum, name, c) => (baseClass(name) === disease ? sum + (p[c] as number) : sum), 0),
+    );
+    const byDisease = manifest.baseClasses
+      .map((disease, d) => ({ disease, probability: scores[d] as number }))
+      .sort((a, b) => b.probability - a.probability);
+    const words = vocabulary.decode(sequences[i] as number[]);
+    return {
+      sequence: words,
+      disease: baseClass(manifest.finalClasses[top[i] as number] as string),
+      locations: words.filter((w) => LOCATION_WORDS.has(w)).map((w) => w.replace(/_/g, ' ')),
+      side: words.find((w) => SIDE_WORDS.has(w)),
+      severity: words.find((w) => SEVERITY_WORDS.has(w)),
+      confidence: byDisease[0]?.probability ?? 0,
+      alternatives: byDisease.slice(0, 3),
+      scores,
+      embeddings: {
+        first: Float32Array.from(first[i] as ArrayLike<number>),
+        final: Float32Array.from(final[i] as ArrayLike<number>),
+      },
+    };
+  });
 }

@@ -87,16 +87,17 @@ export async function buildIndex(
           }
           return [{ image, pixels: outcome }];
         });
-        const annotations = annotator.annotateDecoded(ready.map((r) => r.pixels));
+        const annotations = await annotator.annotateDecoded(ready.map((r) => r.pixels));
         store.transaction(() => {
           for (const [i, { image }] of ready.entries()) store.upsert(toIndexEntry(image, annotations[i] as Annotation));
         });
         result.indexed += ready.length;
         report(result.indexed + result.skipped.length);
       }
-      writeMeta(store, annotator);
+      const dimensions = await dimensionsOf(annotator, store);
+      writeMeta(store, annotator, dimensions);
       for (const kind of EMBEDDING_KINDS) {
-        const vectors = buildVectorIndex(store, kind, dimensionsOf(annotator, store), {}, (n, total) =>
+        const vectors = buildVectorIndex(store, kind, dimensions, {}, (n, total) =>
           hooks.onProgress?.({ stage: 'vectors', done: n, total }),
         );
         vectors.save(vectorFile(folder, kind, 1));
@@ -112,21 +113,21 @@ export async function buildIndex(
   }
 }
 
-function writeMeta(store: IndexStore, annotator: Annotator): void {
+function writeMeta(store: IndexStore, annotator: Annotator, dimensions: number): void {
   store.setMeta('bundle_hash', annotator.manifest.contentHash);
-  store.setMeta('dimensions', dimensionsOf(annotator, store));
+  store.setMeta('dimensions', dimensions);
   store.setMeta('created_at', new Date().toISOString());
   store.setMeta('classes', JSON.stringify(annotator.manifest.baseClasses));
 }
 
 /** The embedding size, read from a stored entry (or from a probe annotation of a blank image when empty). */
-function dimensionsOf(annotator: Annotator, store: IndexStore): number {
+async function dimensionsOf(annotator: Annotator, store: IndexStore): Promise<number> {
   const stored = store.db.prepare('SELECT length(final) / 4 AS n FROM entries LIMIT 1').get() as
     | { n: number }
     | undefined;
   if (stored !== undefined) return stored.n;
   const size = annotator.manifest.preprocessing.decodeSize;
-  const [probe] = annotator.annotateDecoded([{ data: new Float32Array(size * size) }]);
+  const [probe] = await annotator.annotateDecoded([{ data: new Float32Array(size * size) }]);
   return probe?.embeddings.final.length ?? 0;
 }
 

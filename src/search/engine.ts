@@ -238,7 +238,7 @@ export class SearchEngine {
     const annotator = await this.annotator();
     const size = annotator.manifest.preprocessing.decodeSize;
     const decoded = await Promise.all(images.map((image) => decodeGrey(image.file, size)));
-    const annotations = annotator.annotateDecoded(decoded);
+    const annotations = await annotator.annotateDecoded(decoded);
     const entries = images.map((image, i) =>
       toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
     );

@@ -21,7 +21,10 @@ export interface ImagePlannerOptions {
   ef: number;
 }
 
-export const DEFAULT_IMAGE_PLANNER: ImagePlannerOptions = { exactLimit: 10_000, ef: DEFAULT_VECTOR_INDEX_OPTIONS.efSearch };
+export const DEFAULT_IMAGE_PLANNER: ImagePlannerOptions = {
+  exactLimit: 10_000,
+  ef: DEFAULT_VECTOR_INDEX_OPTIONS.efSearch,
+};
 
 /**
  * Nearest images to a query embedding. Without a filter: HNSW. With one, the planner counts the filter's matches:

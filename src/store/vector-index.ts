@@ -15,7 +15,12 @@ export interface VectorIndexOptions {
 }
 
 /** efSearch 128: recall@10 0.95+ on 100,000 CNN-like 640-d embeddings at ~2 ms a query (bench/search). */
-export const DEFAULT_VECTOR_INDEX_OPTIONS: VectorIndexOptions = { m: 16, efConstruction: 200, efSearch: 128, seed: 100 };
+export const DEFAULT_VECTOR_INDEX_OPTIONS: VectorIndexOptions = {
+  m: 16,
+  efConstruction: 200,
+  efSearch: 128,
+  seed: 100,
+};
 
 export interface Neighbour {
   label: number;

@@ -7,14 +7,35 @@ import { type Annotator, createAnnotator } from '../annotator.js';
 import '../layers/batch-norm.js'; // registers the CNNs' own layers for deserialisation
 import '../layers/seeded-dropout.js';
 import { RnnDecoder } from '../models/rnn.js';
+import {
+  createOnnxAnnotator,
+  loadOnnxRuntime,
+  ONNX_FINAL,
+  ONNX_FIRST,
+  type OnnxOptions,
+} from '../onnx/onnx-annotator.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './format.js';
 import { contentHash } from './save.js';
 
+export interface LoadOptions {
+  /**
+   * Which runtime runs the CNNs: `auto` (default) prefers ONNX Runtime when the bundle has ONNX models and
+   * onnxruntime-node loads, else TensorFlow.js; `onnx` insists; `tfjs` never uses ONNX. Also `CXR_RUNTIME`.
+   */
+  runtime?: 'auto' | 'onnx' | 'tfjs';
+  onnx?: OnnxOptions;
+}
+
+function runtimeFromEnvironment(): 'auto' | 'onnx' | 'tfjs' {
+  const value = process.env.CXR_RUNTIME;
+  return value === 'onnx' || value === 'tfjs' ? value : 'auto';
+}
+
 /**
- * Opens a model bundle as an Annotator. Refuses a missing bundle (BUNDLE_NOT_FOUND), one from another format
+ * Opens a model bundle as an Annotator (ONNX Runtime or TensorFlow.js, see LoadOptions). Refuses a missing bundle (BUNDLE_NOT_FOUND), one from another format
  * version (BUNDLE_VERSION) and one whose files do not match its content hash (BUNDLE_CORRUPT).
  */
-export async function loadBundle(dir: string): Promise<Annotator> {
+export async function loadBundle(dir: string, options: LoadOptions = {}): Promise<Annotator> {
   const manifestPath = join(dir, 'bundle.json');
   if (!existsSync(manifestPath))
     throw cxrError('BUNDLE_NOT_FOUND', `no model bundle at ${dir} (bundle.json missing)`, { path: dir });
@@ -33,6 +54,14 @@ export async function loadBundle(dir: string): Promise<Annotator> {
     throw cxrError('BUNDLE_CORRUPT', `bundle ${dir}: its files do not match its content hash (changed or incomplete)`, {
       path: dir,
     });
+  }
+  const runtime = options.runtime ?? runtimeFromEnvironment();
+  if (runtime !== 'tfjs' && existsSync(join(dir, ONNX_FIRST)) && existsSync(join(dir, ONNX_FINAL))) {
+    const ort = await loadOnnxRuntime();
+    if (ort !== undefined) return createOnnxAnnotator(ort, dir, manifest, options.onnx);
+    if (runtime === 'onnx') throw cxrError('BACKEND_UNAVAILABLE', 'onnxruntime-node does not load on this machine');
+  } else if (runtime === 'onnx') {
+    throw cxrError('BUNDLE_VERSION', `bundle ${dir} has no ONNX models (train it again to get them)`, { path: dir });
   }
   const first = await loadLayers(join(dir, 'cnn-first'));
   const final = await loadLayers(join(dir, 'cnn-final'));

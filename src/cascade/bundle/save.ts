@@ -5,6 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { type Annotator, createAnnotator } from '../annotator.js';
 import type { TrainedCascade } from '../cascade.js';
 import type { RnnDecoder } from '../models/rnn.js';
+import { exportCnnToOnnx } from '../onnx/export-cnn.js';
+import { ONNX_FINAL, ONNX_FIRST } from '../onnx/onnx-annotator.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './format.js';
 import { trainingReportHtml } from './report.js';
 
@@ -23,6 +25,10 @@ export async function saveBundle(cascade: TrainedCascade, dir: string): Promise<
   await saveLayers(cascade.firstCnn.classifier, join(temporary, 'cnn-first'));
   await saveLayers(cascade.finalCnn.classifier, join(temporary, 'cnn-final'));
   await saveDecoder(cascade.decoder, temporary);
+  // ONNX copies of both CNNs (batch norm folded): what inference at scale runs (src/cascade/onnx).
+  const embeddingLayer = embeddingLayerOf(cascade);
+  await writeFile(join(temporary, ONNX_FIRST), exportCnnToOnnx(cascade.firstCnn.classifier, embeddingLayer));
+  await writeFile(join(temporary, ONNX_FINAL), exportCnnToOnnx(cascade.finalCnn.classifier, embeddingLayer));
   const manifest = bundleManifest(cascade, await contentHash(temporary));
   await writeFile(join(temporary, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(temporary, REPORT_FILE), trainingReportHtml(manifest));
@@ -49,7 +55,7 @@ export function bundleManifest(cascade: TrainedCascade, hash: string): BundleMan
     firstWords: cascade.firstWords,
     priorCorrection: cascade.priorCorrection,
     maxWords: cascade.options.rnnTraining.maxWords,
-    embeddingLayer: cascade.options.cnn.pooling === 'global' ? 'global_pool' : 'embedding',
+    embeddingLayer: embeddingLayerOf(cascade),
     rnn: { ...cascade.decoder.options },
     options: cascade.options as unknown as Record<string, unknown>,
     metrics: cascade.reports.map(({ cnnHistory, rnnHistory, ...report }) => ({
@@ -58,6 +64,10 @@ export function bundleManifest(cascade: TrainedCascade, hash: string): BundleMan
       rnnLoss: rnnHistory.map((h) => h.loss),
     })),
   };
+}
+
+function embeddingLayerOf(cascade: TrainedCascade): string {
+  return cascade.options.cnn.pooling === 'global' ? 'global_pool' : 'embedding';
 }
 
 /** An Annotator over a cascade still in memory (its models stay owned by the cascade). */

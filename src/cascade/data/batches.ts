@@ -13,10 +13,18 @@ export function imageBatch(
   crop: number,
   random?: Random,
 ): tf.Tensor4D {
+  const pixels = indices.map((index) => (examples[index] as TrainingExample).pixels);
+  return tf.tensor4d(cropPixels(pixels, size, crop, random), [indices.length, crop, crop, 1]);
+}
+
+/**
+ * The crops as one row-major array (n × crop × crop; with one grey channel this is NHWC and NCHW alike): what
+ * every runtime is fed. Random crops within the margin when given a generator, else the centre crop.
+ */
+export function cropPixels(images: Float32Array[], size: number, crop: number, random?: Random): Float32Array {
   const margin = size - crop;
-  const data = new Float32Array(indices.length * crop * crop);
-  indices.forEach((index, n) => {
-    const pixels = (examples[index] as TrainingExample).pixels;
+  const data = new Float32Array(images.length * crop * crop);
+  images.forEach((pixels, n) => {
     const left = random === undefined ? margin >> 1 : Math.floor(random.next() * (margin + 1));
     const top = random === undefined ? margin >> 1 : Math.floor(random.next() * (margin + 1));
     for (let y = 0; y < crop; y++) {
@@ -25,5 +33,5 @@ export function imageBatch(
       for (let x = 0; x < crop; x++) data[to + x] = ((pixels[from + x] as number) - 0.5) * 2;
     }
   });
-  return tf.tensor4d(data, [indices.length, crop, crop, 1]);
+  return data;
 }

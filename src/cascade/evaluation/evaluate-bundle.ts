@@ -31,7 +31,7 @@ export async function evaluateBundle(
   const held = set.examples.filter((e) => e.split === split && classes.includes(e.className));
   const annotations = [];
   for (let at = 0; at < held.length; at += 64) {
-    annotations.push(...annotator.annotateDecoded(held.slice(at, at + 64).map((e) => ({ data: e.pixels }))));
+    annotations.push(...(await annotator.annotateDecoded(held.slice(at, at + 64).map((e) => ({ data: e.pixels })))));
   }
   const truth = held.map((e) => classes.indexOf(e.className));
   const auroc = aurocPerClass(

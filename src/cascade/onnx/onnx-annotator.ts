@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import type * as Ort from 'onnxruntime-node';
+import { decodeGrey } from '../../datasets/images/decode.js';
+import { cxrError } from '../../errors.js';
+import { type Annotator, readAnnotations } from '../annotator.js';
+import type { BundleManifest } from '../bundle/format.js';
+import { cropPixels } from '../data/batches.js';
+import { ArrayDecoder } from './array-decoder.js';
+import { ONNX_EMBEDDING, ONNX_INPUT, ONNX_PROBABILITIES } from './export-cnn.js';
+
+export const ONNX_FIRST = 'cnn-first.onnx';
+export const ONNX_FINAL = 'cnn-final.onnx';
+
+export interface OnnxOptions {
+  /** Threads each ONNX Runtime session uses inside an operator (default: what ONNX Runtime picks, all cores). */
+  threads?: number;
+  /** Execution providers in order of preference; `cuda` needs ONNX Runtime's CUDA build (see the README). */
+  providers?: Array<'cpu' | 'cuda'>;
+}
+
+/** onnxruntime-node, when it loads on this machine (its native binary ships for the common platforms). */
+export async function loadOnnxRuntime(): Promise<typeof Ort | undefined> {
+  try {
+    return await import('onnxruntime-node');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * An Annotator whose two CNNs run in ONNX Runtime (the bundle's `cnn-first.onnx`, `cnn-final.onnx`) and whose
+ * decoder is the TypeScript one over the bundle's weights: the same readings as the TensorFlow.js annotator, several
+ * times faster on a CPU. Both CNNs run at the same time (each session has its own threads).
+ */
+export async function createOnnxAnnotator(
+  ort: typeof Ort,
+  dir: string,
+  manifest: BundleManifest,
+  options: OnnxOptions = {},
+): Promise<Annotator> {
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {
+    executionProviders: options.providers ?? ['cpu'],
+    graphOptimizationLevel: 'all',
+    ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 }),
+  };
+  let first: Ort.InferenceSession;
+  let final: Ort.InferenceSession;
+  try {
+    first = await ort.InferenceSession.create(join(dir, ONNX_FIRST), sessionOptions);
+    final = await ort.InferenceSession.create(join(dir, ONNX_FINAL), sessionOptions);
+  } catch (error) {
+    throw cxrError('BUNDLE_CORRUPT', `bundle ${dir}: its ONNX models do not load: ${(error as Error).message}`, {
+      path: dir,
+    });
+  }
+  const decoder = ArrayDecoder.fromBundle(dir);
+  const size = manifest.preprocessing.decodeSize;
+  const crop = manifest.preprocessing.crop;
+  const annotator: Annotator = {
+    manifest,
+    runtime: 'onnx',
+    async annotate(images) {
+      return this.annotateDecoded(await Promise.all(images.map((image) => decodeGrey(image, size))));
+    },
+    async annotateDecoded(decoded) {
+      if (decoded.length === 0) return [];
+      const input = new ort.Tensor(
+        'float32',
+        cropPixels(
+          decoded.map((d) => d.data),
+          size,
+          crop,
+        ),
+        [decoded.length, 1, crop, crop],
+      );
+      const [firstOut, finalOut] = await Promise.all([
+        first.run({ [ONNX_INPUT]: input }),
+        final.run({ [ONNX_INPUT]: input }),
+      ]);
+      const rows = (tensor: Ort.Tensor | undefined) => {
+        const data = tensor?.data as Float32Array;
+        const width = tensor?.dims[1] as number;
+        return decoded.map((_, i) => data.subarray(i * width, (i + 1) * width));
+      };
+      const embeddings = rows(finalOut[ONNX_EMBEDDING]);
+      return readAnnotations(
+        manifest,
+        rows(finalOut[ONNX_PROBABILITIES]),
+        rows(firstOut[ONNX_EMBEDDING]),
+        embeddings,
+        (words, end, max) => decoder.greedy(embeddings, words, end, max),
+      );
+    },
+    dispose() {
+      void first.release();
+      void final.release();
+    },
+  };
+  return annotator;
+}

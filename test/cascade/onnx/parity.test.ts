@@ -1,0 +1,118 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src/cascade/backend.js';
+import { loadBundle } from '../../../src/cascade/bundle/load.js';
+import { saveBundle } from '../../../src/cascade/bundle/save.js';
+import { trainCascade } from '../../../src/cascade/cascade.js';
+import { RnnDecoder } from '../../../src/cascade/models/rnn.js';
+import { ArrayDecoder } from '../../../src/cascade/onnx/array-decoder.js';
+import { seededValues } from '../../helpers/compare.js';
+import { tempDir } from '../../helpers/fixtures.js';
+import { sampleTrainingSet } from '../../helpers/sample-training.js';
+
+const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
+};
+
+describe('ONNX Runtime annotator', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  for (const [cell, words] of [
+    ['gru', 'learned'],
+    ['lstm', 'one-hot'],
+  ] as const) {
+    it(`the TypeScript decoder writes what the TensorFlow.js decoder writes (${cell}, ${words} words)`, async () => {
+      const dir = tempDir();
+      const decoder = new RnnDecoder({
+        cell,
+        words,
+        layers: 2,
+        units: 24,
+        vocabularySize: 9,
+        embeddingSize: 12,
+        seed: 4,
+      });
+      // Larger weights than the initialisation, so that the sequences vary from image to image.
+      decoder.setWeights(
+        decoder.variables.map((v, i) =>
+          tf.tensor(
+            seededValues(v.size, 40 + i).map((x) => x * 1.5),
+            v.shape,
+          ),
+        ),
+      );
+      const { writeFileSync } = await import('node:fs');
+      const data = decoder.variables.map((v) => v.dataSync() as Float32Array);
+      writeFileSync(
+        join(dir, 'rnn.bin'),
+        Buffer.concat(data.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))),
+      );
+      writeFileSync(
+        join(dir, 'rnn.json'),
+        JSON.stringify({ options: decoder.options, shapes: decoder.variables.map((v) => v.shape) }),
+      );
+      const embeddings = Array.from({ length: 16 }, (_, i) => Float32Array.from(seededValues(12, 100 + i)));
+      const firstWords = embeddings.map((_, i) => 1 + (i % 8));
+      const expected = tf.tidy(() =>
+        decoder.greedy(tf.tensor2d(embeddings.map((e) => Array.from(e))), firstWords, 0, 6),
+      );
+      expect(ArrayDecoder.fromBundle(dir).greedy(embeddings, firstWords, 0, 6)).toEqual(expected);
+      expect(new Set(expected.map((s) => s.join())).size).toBeGreaterThan(3);
+      decoder.dispose();
+    });
+  }
+
+  it('a trained bundle annotates the held-out images alike in ONNX Runtime and TensorFlow.js', async () => {
+    const { set, mined, out } = await sampleTrainingSet({
+      count: 200,
+      seed: 21,
+      minCases: 10,
+      minHeldOut: 2,
+      inputSize: 48,
+    });
+    const cascade = await trainCascade(
+      set,
+      mined.classes.map((c) => c.name),
+      {
+        cnn: { inputSize: 48, width: 0.25 },
+        cnnTraining: { epochs: 1 },
+        rnn: { units: 16 },
+        rnnTraining: { epochs: 2 },
+        iterations: 1,
+      },
+    );
+    const dir = join(tempDir(), 'bundle');
+    await saveBundle(cascade, dir);
+    cascade.dispose();
+    const tfjs = await loadBundle(dir, { runtime: 'tfjs' });
+    const onnx = await loadBundle(dir, { runtime: 'onnx' });
+    expect([tfjs.runtime, onnx.runtime]).toEqual(['tfjs', 'onnx']);
+    const held = set.examples.filter((e) => e.split !== 'train').map((e) => ({ data: e.pixels }));
+    expect(held.length).toBeGreaterThanOrEqual(10);
+    const before = tf.memory().numTensors;
+    const [a, b] = [await tfjs.annotateDecoded(held), await onnx.annotateDecoded(held)];
+    expect(tf.memory().numTensors).toBe(before);
+    for (const [i, x] of a.entries()) {
+      const y = b[i];
+      expect(maxAbs(x.embeddings.final, y?.embeddings.final ?? [])).toBeLessThan(1e-4);
+      expect(maxAbs(x.embeddings.first, y?.embeddings.first ?? [])).toBeLessThan(1e-4);
+      expect(maxAbs(x.scores, y?.scores ?? [])).toBeLessThan(1e-4);
+      expect(y?.sequence).toEqual(x.sequence);
+      expect(y?.disease).toBe(x.disease);
+    }
+    const files = readdirSync(join(out, 'images'))
+      .slice(0, 2)
+      .map((f) => join(out, 'images', f));
+    expect((await onnx.annotate(files)).map((r) => r.sequence)).toEqual(
+      (await tfjs.annotate(files)).map((r) => r.sequence),
+    );
+    tfjs.dispose();
+    onnx.dispose();
+  });
+});
