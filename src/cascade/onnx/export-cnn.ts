@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { onnx } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
+import type { onnx as OnnxTypes } from 'onnx-proto';
 import { cxrError } from '../../errors.js';
 
 /** The graph's names: what the ONNX annotator feeds and reads. */
@@ -7,6 +8,8 @@ export const ONNX_INPUT = 'image';
 export const ONNX_PROBABILITIES = 'out:probabilities'; // ':' never appears in a tfjs layer name
 export const ONNX_EMBEDDING = 'out:embedding';
 const OPSET = 13;
+// onnx-proto is CommonJS: its namespace comes through the default export under Node's ESM loader.
+const { onnx } = onnxProto;
 
 type Layer = tf.layers.Layer;
 type Shape = Array<number | null>;
@@ -110,7 +113,7 @@ function activationOf(layer: Layer): string {
   return String((layer.getConfig() as { activation?: string }).activation ?? 'linear');
 }
 
-function attr(name: string, value: number | number[] | string): onnx.IAttributeProto {
+function attr(name: string, value: number | number[] | string): OnnxTypes.IAttributeProto {
   if (typeof value === 'string')
     return { name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(value) };
   if (Array.isArray(value)) return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: value };
@@ -140,8 +143,8 @@ function weightsOf(layer: Layer): Map<string, Float32Array> {
 }
 
 class GraphBuilder {
-  private readonly nodes: onnx.INodeProto[] = [];
-  private readonly initializers: onnx.ITensorProto[] = [];
+  private readonly nodes: OnnxTypes.INodeProto[] = [];
+  private readonly initializers: OnnxTypes.ITensorProto[] = [];
   private inputName = '';
   private inputShape: number[] = [];
 
@@ -150,7 +153,7 @@ class GraphBuilder {
     this.inputShape = chw;
   }
 
-  node(opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = []): void {
+  node(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []): void {
     this.nodes.push({ opType, input, output, attribute, name: `${output[0]}/${opType}` });
   }
 
