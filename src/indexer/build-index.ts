@@ -75,10 +75,18 @@ export async function buildIndex(
       const todo = images.filter((image) => !done.has(image.imageId));
       const report = (n: number) => hooks.onProgress?.({ stage: 'annotate', done: n, total: images.length });
       report(done.size);
-      for (let start = 0; start < todo.length; start += options.batchSize) {
+      // A pipeline: the next batch decodes (sharp's own threads) while this one is annotated (ONNX Runtime's
+      // threads, or wasm), so the build is bound by the model rather than by reading and resizing files.
+      const size = annotator.manifest.preprocessing.decodeSize;
+      const batches = Array.from({ length: Math.ceil(todo.length / options.batchSize) }, (_, b) =>
+        todo.slice(b * options.batchSize, (b + 1) * options.batchSize),
+      );
+      let decoding = batches.length > 0 ? decodeAll(batches[0] as CatalogImage[], size, options.concurrency) : undefined;
+      for (const [b, batch] of batches.entries()) {
+        const decoded = await (decoding as Promise<Array<GreyImage | SkippedItem>>);
         if (hooks.signal?.aborted) return { ...result, interrupted: true };
-        const batch = todo.slice(start, start + options.batchSize);
-        const decoded = await decodeAll(batch, annotator.manifest.preprocessing.decodeSize, options.concurrency);
+        const next = batches[b + 1];
+        decoding = next === undefined ? undefined : decodeAll(next, size, options.concurrency);
         const ready = batch.flatMap((image, i) => {
           const outcome = decoded[i] as GreyImage | SkippedItem;
           if ('code' in outcome) {
