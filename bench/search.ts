@@ -133,7 +133,9 @@ await engine.close();
 
 console.log(`\n| measure | value |\n|---|---|`);
 console.log(`| entries / dims | ${count} / ${dims} |`);
-console.log(`| recall@10 vs exact, default ef ${DEFAULT_VECTOR_INDEX_OPTIONS.efSearch} (${probe.length} queries) | ${recall.toFixed(4)} |`);
+console.log(
+  `| recall@10 vs exact, default ef ${DEFAULT_VECTOR_INDEX_OPTIONS.efSearch} (${probe.length} queries) | ${recall.toFixed(4)} |`,
+);
 console.log(`| filter matching 0.1% (${rare} images): exact top-10 | ${exactMatches}/50 queries |`);
 for (const [name, xs] of Object.entries(latencies)) {
   console.log(`| ${name} latency p50 / p99 | ${percentile(xs, 50).toFixed(1)} / ${percentile(xs, 99).toFixed(1)} ms |`);

@@ -81,7 +81,8 @@ export async function buildIndex(
       const batches = Array.from({ length: Math.ceil(todo.length / options.batchSize) }, (_, b) =>
         todo.slice(b * options.batchSize, (b + 1) * options.batchSize),
       );
-      let decoding = batches.length > 0 ? decodeAll(batches[0] as CatalogImage[], size, options.concurrency) : undefined;
+      let decoding =
+        batches.length > 0 ? decodeAll(batches[0] as CatalogImage[], size, options.concurrency) : undefined;
       for (const [b, batch] of batches.entries()) {
         const decoded = await (decoding as Promise<Array<GreyImage | SkippedItem>>);
         if (hooks.signal?.aborted) return { ...result, interrupted: true };

@@ -82,7 +82,8 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   });
 }
 
-async function loadLayers(dir: string): Promise<tf.LayersModel> {
+/** A saved CNN (tfjs layers format) from a bundle folder. */
+export async function loadLayers(dir: string): Promise<tf.LayersModel> {
   const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8')) as {
     modelTopology: object;
     weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }>;

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import onnxProto from 'onnx-proto';
 import type { onnx as OnnxTypes } from 'onnx-proto';
+import onnxProto from 'onnx-proto';
 import { cxrError } from '../../errors.js';
 
 /** The graph's names: what the ONNX annotator feeds and reads. */

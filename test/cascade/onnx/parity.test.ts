@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/cascade/backend.js';
+import { addOnnxToBundle } from '../../../src/cascade/bundle/add-onnx.js';
 import { loadBundle } from '../../../src/cascade/bundle/load.js';
-import { saveBundle } from '../../../src/cascade/bundle/save.js';
+import { contentHash, saveBundle } from '../../../src/cascade/bundle/save.js';
 import { trainCascade } from '../../../src/cascade/cascade.js';
 import { RnnDecoder } from '../../../src/cascade/models/rnn.js';
 import { ArrayDecoder } from '../../../src/cascade/onnx/array-decoder.js';
@@ -114,5 +115,18 @@ describe('ONNX Runtime annotator', () => {
     );
     tfjs.dispose();
     onnx.dispose();
+
+    // A bundle from before ONNX export (no .onnx files, its hash over the rest) gets them from `cxr export-onnx`.
+    const { rmSync, readFileSync, writeFileSync } = await import('node:fs');
+    rmSync(join(dir, 'cnn-first.onnx'));
+    rmSync(join(dir, 'cnn-final.onnx'));
+    const manifest = JSON.parse(readFileSync(join(dir, 'bundle.json'), 'utf8'));
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ ...manifest, contentHash: await contentHash(dir) }));
+    await expect(loadBundle(dir, { runtime: 'onnx' })).rejects.toMatchObject({ code: 'BUNDLE_VERSION' });
+    await addOnnxToBundle(dir);
+    const upgraded = await loadBundle(dir);
+    expect(upgraded.runtime).toBe('onnx');
+    expect((await upgraded.annotateDecoded(held)).map((r) => r.sequence)).toEqual(a.map((r) => r.sequence));
+    upgraded.dispose();
   });
 });
