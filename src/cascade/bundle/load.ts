@@ -26,6 +26,19 @@ export interface LoadOptions {
   onnx?: OnnxOptions;
 }
 
+/** `CXR_ONNX_THREADS=2`, `CXR_ONNX_PROVIDERS=cuda,cpu` (the CUDA provider needs ONNX Runtime's CUDA files; README). */
+function onnxFromEnvironment(): OnnxOptions {
+  const threads = Number(process.env.CXR_ONNX_THREADS);
+  const providers = (process.env.CXR_ONNX_PROVIDERS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p): p is 'cpu' | 'cuda' => p === 'cpu' || p === 'cuda');
+  return {
+    ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
+    ...(providers.length > 0 ? { providers } : {}),
+  };
+}
+
 function runtimeFromEnvironment(): 'auto' | 'onnx' | 'tfjs' {
   const value = process.env.CXR_RUNTIME;
   return value === 'onnx' || value === 'tfjs' ? value : 'auto';
@@ -58,7 +71,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const runtime = options.runtime ?? runtimeFromEnvironment();
   if (runtime !== 'tfjs' && existsSync(join(dir, ONNX_FIRST)) && existsSync(join(dir, ONNX_FINAL))) {
     const ort = await loadOnnxRuntime();
-    if (ort !== undefined) return createOnnxAnnotator(ort, dir, manifest, options.onnx);
+    if (ort !== undefined) return createOnnxAnnotator(ort, dir, manifest, options.onnx ?? onnxFromEnvironment());
     if (runtime === 'onnx') throw cxrError('BACKEND_UNAVAILABLE', 'onnxruntime-node does not load on this machine');
   } else if (runtime === 'onnx') {
     throw cxrError('BUNDLE_VERSION', `bundle ${dir} has no ONNX models (train it again to get them)`, { path: dir });
