@@ -5,6 +5,7 @@ import type { Annotation, Annotator } from '../cascade/annotator.js';
 import { decodeGrey, type GreyImage } from '../datasets/images/decode.js';
 import type { SkippedItem } from '../datasets/record.js';
 import { isCxrError } from '../errors.js';
+import { mapConcurrently } from '../map-concurrently.js';
 import type { Catalog } from '../store/catalog.js';
 import { acquireBuildLock, commitBuilding, startBuilding } from '../store/index-builds.js';
 import { IndexStore } from '../store/index-store.js';
@@ -141,25 +142,13 @@ async function dimensionsOf(annotator: Annotator, store: IndexStore): Promise<nu
 }
 
 /** Decodes images a few at a time; a file that fails becomes a skipped item with its code, not an error. */
-async function decodeAll(
-  images: CatalogImage[],
-  size: number,
-  concurrency: number,
-): Promise<Array<GreyImage | SkippedItem>> {
-  const out: Array<GreyImage | SkippedItem> = new Array(images.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < images.length) {
-      const at = next++;
-      const image = images[at] as CatalogImage;
-      try {
-        out[at] = await decodeGrey(image.file, size);
-      } catch (error) {
-        if (!isCxrError(error)) throw error;
-        out[at] = { code: error.code, item: image.imageId, message: error.message };
-      }
+function decodeAll(images: CatalogImage[], size: number, concurrency: number): Promise<Array<GreyImage | SkippedItem>> {
+  return mapConcurrently(images, concurrency, async (image): Promise<GreyImage | SkippedItem> => {
+    try {
+      return await decodeGrey(image.file, size);
+    } catch (error) {
+      if (!isCxrError(error)) throw error;
+      return { code: error.code, item: image.imageId, message: error.message };
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return out;
+  });
 }

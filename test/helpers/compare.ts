@@ -22,3 +22,16 @@ export function seededValues(count: number, seed: number): Float32Array {
   const random = new Random(seed);
   return Float32Array.from({ length: count }, () => random.uniform(-1, 1));
 }
+
+/** 1 − cos(a, b), computed plainly: the reference the vector index and the planner are checked against. */
+export function cosineDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += (a[i] as number) * (b[i] as number);
+    na += (a[i] as number) ** 2;
+    nb += (b[i] as number) ** 2;
+  }
+  return 1 - dot / Math.sqrt(na * nb);
+}

@@ -3,27 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SearchEngine } from '../../src/search/engine.js';
 import type { IndexEntry } from '../../src/store/index-store.js';
 import { SearchIndex } from '../../src/store/search-index.js';
+import { cosineDistance } from '../helpers/compare.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { syntheticEntries, writeSyntheticGeneration } from '../helpers/synthetic-index.js';
 
 const DIMS = 16;
 
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return 1 - dot / Math.sqrt(na * nb);
-}
-
 function trueTopK(entries: IndexEntry[], query: Float32Array, k: number, keep: (e: IndexEntry) => boolean): string[] {
   return entries
     .filter(keep)
-    .map((e) => ({ id: e.imageId, d: cosine(query, e.embeddings.final) }))
+    .map((e) => ({ id: e.imageId, d: cosineDistance(query, e.embeddings.final) }))
     .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
     .slice(0, k)
     .map((x) => x.id);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
 import { VectorIndex } from '../../src/store/vector-index.js';
+import { cosineDistance } from '../helpers/compare.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 function randomVectors(count: number, dims: number, seed: number): Float32Array[] {
@@ -11,19 +12,8 @@ function randomVectors(count: number, dims: number, seed: number): Float32Array[
 }
 
 function bruteForce(vectors: Float32Array[], query: Float32Array, k: number): number[] {
-  const cos = (a: Float32Array, b: Float32Array) => {
-    let dot = 0;
-    let na = 0;
-    let nb = 0;
-    for (let i = 0; i < a.length; i++) {
-      dot += (a[i] as number) * (b[i] as number);
-      na += (a[i] as number) ** 2;
-      nb += (b[i] as number) ** 2;
-    }
-    return 1 - dot / Math.sqrt(na * nb);
-  };
   return vectors
-    .map((v, label) => ({ label, d: cos(query, v) }))
+    .map((v, label) => ({ label, d: cosineDistance(query, v) }))
     .sort((a, b) => a.d - b.d)
     .slice(0, k)
     .map((x) => x.label);

@@ -3,6 +3,7 @@ import { resolveInside } from '../../datasets/paths.js';
 import type { SkippedItem } from '../../datasets/record.js';
 import { isCxrError } from '../../errors.js';
 import type { Split } from '../../labels/splits.js';
+import { mapConcurrently } from '../../map-concurrently.js';
 import type { Catalog } from '../../store/catalog.js';
 
 export interface TrainingExample {
@@ -52,31 +53,26 @@ export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): P
        ORDER BY l.image_id`,
     )
     .all(...(options.dataset === undefined ? [] : [options.dataset])) as Row[];
-  const examples: Array<TrainingExample | undefined> = new Array(rows.length);
   const skipped: SkippedItem[] = [];
-  let next = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < rows.length) {
-      const at = next++;
-      const row = rows[at] as Row;
-      try {
-        const root = (JSON.parse(row.options) as { images?: string }).images ?? '.';
-        const image = await decodeGrey(resolveInside(root, row.path), options.size);
-        examples[at] = {
-          imageId: row.image_id,
-          split: row.split,
-          className: row.class,
-          sequence: JSON.parse(row.sequence) as string[],
-          pixels: image.data,
-        };
-      } catch (error) {
-        if (!isCxrError(error)) throw error;
-        skipped.push({ code: error.code, item: row.image_id, message: error.message });
-      }
+  const examples = await mapConcurrently(rows, options.concurrency ?? 4, async (row) => {
+    try {
+      const root = (JSON.parse(row.options) as { images?: string }).images ?? '.';
+      const image = await decodeGrey(resolveInside(root, row.path), options.size);
+      return {
+        imageId: row.image_id,
+        split: row.split,
+        className: row.class,
+        sequence: JSON.parse(row.sequence) as string[],
+        pixels: image.data,
+      };
+    } catch (error) {
+      if (!isCxrError(error)) throw error;
+      skipped.push({ code: error.code, item: row.image_id, message: error.message });
+      return undefined;
+    } finally {
       options.onProgress?.(++done, rows.length);
     }
-  };
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  });
   return { examples: examples.filter((e): e is TrainingExample => e !== undefined), size: options.size, skipped };
 }
