@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Annotation, Annotator } from '../cascade/annotator.js';
 import { decodeGrey } from '../datasets/images/decode.js';
 import { cxrError } from '../errors.js';
 import { toIndexEntry } from '../indexer/entry.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
-import { SearchIndex } from '../store/search-index.js';
+import { currentGeneration, SearchIndex } from '../store/search-index.js';
 import { and, entryFilter, queryFilter, type SqlFilter } from './filter-sql.js';
 import { reciprocalRankFusion } from './fusion.js';
 import { DEFAULT_IMAGE_PLANNER, type ImagePlan, type ImagePlannerOptions, nearestImages } from './image-search.js';
@@ -71,16 +73,41 @@ export class SearchEngine {
   private annotatorPromise?: Promise<Annotator>;
   private diseases?: string[];
   private readonly planner: ImagePlannerOptions;
+  private current: SearchIndex;
+  /** The index folder when opened through one (so a rebuilt index is followed), else undefined. */
+  private folder?: string;
 
   constructor(
-    readonly index: SearchIndex,
+    index: SearchIndex,
     private readonly options: EngineOptions = {},
   ) {
+    this.current = index;
     this.planner = { ...DEFAULT_IMAGE_PLANNER, ...options.planner };
   }
 
   static open(dir: string, options: EngineOptions = {}): SearchEngine {
-    return new SearchEngine(SearchIndex.open(dir), options);
+    const engine = new SearchEngine(SearchIndex.open(dir), options);
+    if (existsSync(join(dir, 'CURRENT'))) engine.folder = dir;
+    return engine;
+  }
+
+  get index(): SearchIndex {
+    return this.current;
+  }
+
+  /**
+   * Switches to the folder's live generation when a build has replaced it (a server keeps answering across
+   * rebuilds); the old generation is closed. Cheap enough to call per request: one small file read.
+   */
+  followCurrent(): boolean {
+    if (this.folder === undefined) return false;
+    const live = currentGeneration(this.folder);
+    if (live === this.current.generation) return false;
+    const previous = this.current;
+    this.current = SearchIndex.open(this.folder);
+    this.diseases = undefined;
+    previous.close();
+    return true;
   }
 
   /** Diseases the index knows (generated or stated), which the query parser resolves synonyms to. */

@@ -51,6 +51,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(log));
   app.use('/api', cors(deps.corsOrigins ?? []));
   app.use('/api', express.json({ limit: '1mb' }));
+  // A rebuilt index (cxr build switched CURRENT) is served from the next request on, without a restart.
+  app.use('/api', (_request, _response, next) => {
+    deps.engine.followCurrent();
+    next();
+  });
   const api = express.Router();
   api.use(aboutRoutes(deps.engine));
   api.use(searchRoutes(deps.engine, uploadLimit));

@@ -200,6 +200,24 @@ describe('SearchIndex add and remove', () => {
     reopened.close();
   });
 
+  it('follows the folder to a new generation once CURRENT points at it, closing the old one', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const dir = tempDir();
+    writeSyntheticGeneration(join(dir, 'g-a'), syntheticEntries(50, DIMS, 1));
+    writeFileSync(join(dir, 'CURRENT'), 'g-a');
+    const engine = SearchEngine.open(dir);
+    expect(engine.followCurrent()).toBe(false);
+    expect(engine.index.store.count()).toBe(50);
+    writeSyntheticGeneration(join(dir, 'g-b'), syntheticEntries(80, DIMS, 2));
+    writeFileSync(join(dir, 'CURRENT'), 'g-b');
+    const old = engine.index;
+    expect(engine.followCurrent()).toBe(true);
+    expect(engine.index.store.count()).toBe(80);
+    expect(old.store.db.open).toBe(false);
+    expect((await engine.search({ text: 'cardiomegaly', k: 3 })).hits.length).toBeGreaterThan(0);
+    await engine.close();
+  });
+
   it('refuses a folder that is not an index with INDEX_NOT_FOUND', () => {
     expect(() => SearchIndex.open(tempDir())).toThrow(expect.objectContaining({ code: 'INDEX_NOT_FOUND' }));
   });
