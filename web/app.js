@@ -95,7 +95,7 @@ function renderHits(response) {
           el(
             'p',
             { class: 'meta' },
-            `${hit.generated.disease} · ${percent(hit.generated.confidence)} · ${hit.imageId}`,
+            `${hit.generated.disease} · ${percent(hit.generated.readingConfidence ?? hit.generated.confidence)} sure · ${hit.imageId}`,
           ),
           el('p', { class: 'why' }, why.join(' · ')),
         ),
@@ -209,7 +209,11 @@ async function openDetail(id) {
               'tr',
               {},
               el('th', {}, 'disease'),
-              el('td', {}, `${g.disease} (${percent(g.confidence)})`),
+              el(
+                'td',
+                {},
+                `${g.disease} (${percent(g.confidence)}; whole reading ${percent(g.readingConfidence ?? g.confidence)})`,
+              ),
               el('td', {}, entry.truth.findings.map((f) => f.disease).join(', ') || '—'),
             ),
             el(

@@ -4,7 +4,7 @@ import { LOCATION_WORDS, SEVERITY_WORDS, SIDE_WORDS } from '../labels/sequences.
 import type { BundleManifest } from './bundle/format.js';
 import { imageBatch } from './data/batches.js';
 import type { TrainingExample } from './data/training-set.js';
-import type { RnnDecoder } from './models/rnn.js';
+import type { RnnDecoder, ScoredSequence } from './models/rnn.js';
 import { applyCorrection } from './training/data-dropout.js';
 import { baseClass } from './training/train-cnn.js';
 import { Vocabulary } from './vocabulary.js';
@@ -20,6 +20,11 @@ export interface Annotation {
   severity?: string;
   /** Probability of the top mined class (refined sub-classes summed). */
   confidence: number;
+  /**
+   * Confidence in the whole reading: the class probability times the decoder's probability of each word it
+   * wrote after the first (side, place, severity). What ranks generated findings in search.
+   */
+  readingConfidence: number;
   alternatives: Array<{ disease: string; probability: number }>;
   /** Probability of every mined class, in the bundle's `baseClasses` order. */
   scores: number[];
@@ -71,7 +76,7 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
       });
       return readAnnotations(manifest, probabilities, first, final, (firstWords, end, maxWords) => {
         const embeddings = tf.tensor2d(final);
-        const sequences = parts.decoder.greedy(embeddings, firstWords, end, maxWords);
+        const sequences = parts.decoder.greedyScored(embeddings, firstWords, end, maxWords);
         embeddings.dispose();
         return sequences;
       });
@@ -81,7 +86,7 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
 }
 
 /** Decodes word sequences from each image's first word (the runtime's own decoder). */
-export type GreedyDecode = (firstWords: number[], endToken: number, maxWords: number) => number[][];
+export type GreedyDecode = (firstWords: number[], endToken: number, maxWords: number) => ScoredSequence[];
 
 /**
  * The cascade's reading from the CNNs' outputs, whichever runtime produced them: prior correction, the top class
@@ -110,14 +115,17 @@ export function readAnnotations(
     const byDisease = manifest.baseClasses
       .map((disease, d) => ({ disease, probability: scores[d] as number }))
       .sort((a, b) => b.probability - a.probability);
-    const words = vocabulary.decode(sequences[i] as number[]);
+    const decoded = sequences[i] as ScoredSequence;
+    const words = vocabulary.decode(decoded.words);
+    const confidence = byDisease[0]?.probability ?? 0;
     return {
       sequence: words,
       disease: baseClass(manifest.finalClasses[top[i] as number] as string),
       locations: words.filter((w) => LOCATION_WORDS.has(w)).map((w) => w.replace(/_/g, ' ')),
       side: words.find((w) => SIDE_WORDS.has(w)),
       severity: words.find((w) => SEVERITY_WORDS.has(w)),
-      confidence: byDisease[0]?.probability ?? 0,
+      confidence,
+      readingConfidence: decoded.probabilities.reduce((product, p) => product * p, confidence),
       alternatives: byDisease.slice(0, 3),
       scores,
       embeddings: {

@@ -128,7 +128,7 @@ function printResponse(response: SearchResponse): void {
       .filter(Boolean)
       .join(' ');
     console.log(
-      `${String(hit.rank).padStart(3)}  ${hit.imageId.slice(0, 34).padEnd(34)} ${hit.generated.sequence.join(' ').slice(0, 40).padEnd(40)} ${(hit.generated.confidence * 100).toFixed(0).padStart(3)}%  ${why}`,
+      `${String(hit.rank).padStart(3)}  ${hit.imageId.slice(0, 34).padEnd(34)} ${hit.generated.sequence.join(' ').slice(0, 40).padEnd(40)} ${((hit.generated.readingConfidence ?? hit.generated.confidence) * 100).toFixed(0).padStart(3)}%  ${why}`,
     );
   }
 }

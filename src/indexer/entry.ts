@@ -22,6 +22,7 @@ export function toIndexEntry(
       ...(annotation.severity === undefined ? {} : { severity: annotation.severity }),
       locations: annotation.locations,
       confidence: annotation.confidence,
+      readingConfidence: annotation.readingConfidence,
       alternatives: annotation.alternatives,
       findings: generatedFindings(annotation),
     },

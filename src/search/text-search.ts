@@ -33,8 +33,8 @@ const FTS_COLUMNS = ['generated', 'truth', 'report'] as const;
 
 /**
  * Ranks entries for a parsed query. Hard filters first (entry filters, concepts present, negated concepts absent);
- * then each positive concept scores 1 when the dataset's own annotation states it, plus the cascade's confidence
- * when the generated annotation does, plus ½ when it is where the query said; free words add bm25 over the
+ * then each positive concept scores 1 when the dataset's own annotation states it, plus the cascade's confidence in
+ * its whole reading (class and words) when the generated annotation does, plus ½ when it is where the query said; free words add bm25 over the
  * generated annotation, the ground truth and the report (normalised to 0…1). Ties go to the more confident reading.
  */
 export function rankByText(store: IndexStore, parsed: ParsedQuery, limit: number, extra?: SqlFilter): TextRanking {
@@ -55,7 +55,7 @@ export function rankByText(store: IndexStore, parsed: ParsedQuery, limit: number
   const sql = `
     WITH fts AS (${match === undefined ? 'SELECT 0 AS label, 0.0 AS s WHERE 0' : 'SELECT rowid AS label, -bm25(entries_text, 1.0, 1.0, 0.5) AS s FROM entries_text WHERE entries_text MATCH ?'}),
     matched AS (
-      SELECT e.label, e.confidence, fts.s ${columns.length > 0 ? `, ${columns.join(', ')}` : ''}
+      SELECT e.label, coalesce(e.reading_confidence, e.confidence) AS confidence, fts.s ${columns.length > 0 ? `, ${columns.join(', ')}` : ''}
       FROM entries e ${onlyWords ? 'JOIN' : 'LEFT JOIN'} fts ON fts.label = e.label
       WHERE ${filter.where})
     SELECT *, (${conceptScore}) + ${textScore} + 0.001 * confidence AS score, count(*) OVER () AS candidates

@@ -28,6 +28,8 @@ export interface IndexEntry {
     severity?: string;
     locations: string[];
     confidence: number;
+    /** Class probability × the decoder's word probabilities (absent in older indexes). */
+    readingConfidence?: number;
     alternatives: Array<{ disease: string; probability: number }>;
     findings: Finding[];
   };
@@ -56,6 +58,7 @@ interface EntryRow {
   severity: string | null;
   locations: string;
   confidence: number;
+  reading_confidence: number | null;
   alternatives: string;
   truth: string;
   report: string | null;
@@ -119,8 +122,8 @@ export class IndexStore {
     this.db
       .prepare(
         `INSERT INTO entries (label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity,
-           locations, confidence, alternatives, truth, report, first, final, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           locations, confidence, reading_confidence, alternatives, truth, report, first, final, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         label,
@@ -136,6 +139,7 @@ export class IndexStore {
         g.severity ?? null,
         JSON.stringify(g.locations),
         g.confidence,
+        g.readingConfidence ?? null,
         JSON.stringify(g.alternatives),
         JSON.stringify(entry.truth.annotations),
         entry.report ?? null,
@@ -246,6 +250,7 @@ function toEntry(row: EntryRow, findings: FindingRow[]): StoredEntry {
       ...(row.severity === null ? {} : { severity: row.severity }),
       locations: JSON.parse(row.locations) as string[],
       confidence: row.confidence,
+      ...(row.reading_confidence === null ? {} : { readingConfidence: row.reading_confidence }),
       alternatives: JSON.parse(row.alternatives) as Array<{ disease: string; probability: number }>,
       findings: own.filter((f) => f.source === 'generated').map(asFinding),
     },

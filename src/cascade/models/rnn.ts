@@ -31,6 +31,12 @@ interface Layer {
   initBias: tf.Variable;
 }
 
+/** A decoded word sequence with the probability of each word after the first. */
+export interface ScoredSequence {
+  words: number[];
+  probabilities: number[];
+}
+
 interface State {
   h: tf.Tensor2D;
   c?: tf.Tensor2D;
@@ -166,26 +172,39 @@ export class RnnDecoder {
 
   /** Greedy decoding from each image's first word; stops at `endToken` or after `maxWords` words in all. */
   greedy(embeddings: tf.Tensor2D, firstWords: number[], endToken: number, maxWords: number): number[][] {
-    const sequences = firstWords.map((w) => [w]);
+    return this.greedyScored(embeddings, firstWords, endToken, maxWords).map((decoded) => decoded.words);
+  }
+
+  /**
+   * Greedy decoding with each chosen word's probability (the softmax at its step; the given first word has none),
+   * and the probability of stopping where it stopped, so a reading's confidence can be told.
+   */
+  greedyScored(embeddings: tf.Tensor2D, firstWords: number[], endToken: number, maxWords: number): ScoredSequence[] {
+    const decoded: ScoredSequence[] = firstWords.map((w) => ({ words: [w], probabilities: [] }));
     let state = this.initialState(embeddings);
     let words = firstWords;
     const done = firstWords.map((w) => w === endToken);
     for (let step = 1; step < maxWords && done.some((d) => !d); step++) {
-      const next = tf.tidy(() => {
+      const [next, best] = tf.tidy(() => {
         const stepped = this.step(this.embedWords(tf.tensor1d(words, 'int32')), state);
         disposeState(state);
         state = keepState(stepped.state);
-        return Array.from(this.logits(stepped.top).argMax(1).dataSync());
+        const probabilities = tf.softmax(this.logits(stepped.top));
+        return [Array.from(probabilities.argMax(1).dataSync()), Array.from(probabilities.max(1).dataSync())];
       });
       next.forEach((word, i) => {
         if (done[i]) return;
+        const sequence = decoded[i] as ScoredSequence;
         if (word === endToken) done[i] = true;
-        else (sequences[i] as number[]).push(word);
+        else {
+          sequence.words.push(word);
+          sequence.probabilities.push(best[i] as number);
+        }
       });
       words = next;
     }
     disposeState(state);
-    return sequences;
+    return decoded;
   }
 
   /** Beam search for one image: the `width` best partial sequences by summed log-probability; the best finished one. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cxrError } from '../../errors.js';
-import type { RnnOptions } from '../models/rnn.js';
+import type { RnnOptions, ScoredSequence } from '../models/rnn.js';
 
 interface Matrix {
   rows: number;
@@ -70,9 +70,14 @@ export class ArrayDecoder {
 
   /** Same contract as RnnDecoder.greedy: each image's first word given; stops at `endToken` or `maxWords`. */
   greedy(embeddings: Float32Array[], firstWords: number[], endToken: number, maxWords: number): number[][] {
+    return this.greedyScored(embeddings, firstWords, endToken, maxWords).map((d) => d.words);
+  }
+
+  /** Same contract as RnnDecoder.greedyScored. */
+  greedyScored(embeddings: Float32Array[], firstWords: number[], endToken: number, maxWords: number): ScoredSequence[] {
     return embeddings.map((embedding, i) => {
       const first = firstWords[i] as number;
-      const sequence = [first];
+      const sequence: ScoredSequence = { words: [first], probabilities: [] };
       if (first === endToken) return sequence;
       let state: State[] = this.layers.map((layer) => ({
         h: tanh(add(vectorTimes(embedding, layer.initKernel), layer.initBias)),
@@ -88,9 +93,11 @@ export class ArrayDecoder {
           x = updated.h;
           return updated;
         });
-        word = argMax(add(vectorTimes(x, this.outKernel), this.outBias));
+        const probabilities = softmax(add(vectorTimes(x, this.outKernel), this.outBias));
+        word = argMax(probabilities);
         if (word === endToken) break;
-        sequence.push(word);
+        sequence.words.push(word);
+        sequence.probabilities.push(probabilities[word] as number);
       }
       return sequence;
     });
@@ -159,6 +166,13 @@ function tanh(a: Float32Array): Float32Array {
 
 function sigmoid(v: number): number {
   return 1 / (1 + Math.exp(-v));
+}
+
+function softmax(logits: Float32Array): Float32Array {
+  const top = Math.max(...logits);
+  const exps = logits.map((v) => Math.exp(v - top));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((v) => v / total);
 }
 
 function argMax(values: Float32Array): number {

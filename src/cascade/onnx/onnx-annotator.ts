@@ -88,7 +88,7 @@ export async function createOnnxAnnotator(
         rows(finalOut[ONNX_PROBABILITIES]),
         rows(firstOut[ONNX_EMBEDDING]),
         embeddings,
-        (words, end, max) => decoder.greedy(embeddings, words, end, max),
+        (words, end, max) => decoder.greedyScored(embeddings, words, end, max),
       );
     },
     dispose() {
