@@ -106,6 +106,9 @@ describe('ONNX Runtime annotator', () => {
       expect(maxAbs(x.scores, y?.scores ?? [])).toBeLessThan(1e-4);
       expect(y?.sequence).toEqual(x.sequence);
       expect(y?.disease).toBe(x.disease);
+      expect(Math.abs((y?.readingConfidence as number) - x.readingConfidence)).toBeLessThan(1e-4);
+      expect(x.readingConfidence).toBeLessThanOrEqual(x.confidence + 1e-9);
+      expect(x.readingConfidence).toBeGreaterThan(0);
     }
     const files = readdirSync(join(out, 'images'))
       .slice(0, 2)
