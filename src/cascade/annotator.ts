@@ -86,24 +86,28 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
 }
 
 /** Decodes word sequences from each image's first word (the runtime's own decoder). */
-export type GreedyDecode = (firstWords: number[], endToken: number, maxWords: number) => ScoredSequence[];
+export type GreedyDecode = (
+  firstWords: number[],
+  endToken: number,
+  maxWords: number,
+) => ScoredSequence[] | Promise<ScoredSequence[]>;
 
 /**
  * The cascade's reading from the CNNs' outputs, whichever runtime produced them: prior correction, the top class
  * and its first word, the decoded sequence, side / severity / places read from it, per-disease scores (refined
  * classes summed into their mined class), alternatives, embeddings.
  */
-export function readAnnotations(
+export async function readAnnotations(
   manifest: BundleManifest,
   probabilities: ArrayLike<number>[],
   first: ArrayLike<number>[],
   final: ArrayLike<number>[],
   decode: GreedyDecode,
-): Annotation[] {
+): Promise<Annotation[]> {
   const vocabulary = new Vocabulary(manifest.vocabulary.slice(1));
   const corrected = probabilities.map((p) => applyCorrection(Array.from(p), manifest.priorCorrection ?? []));
   const top = corrected.map((p) => p.indexOf(Math.max(...p)));
-  const sequences = decode(
+  const sequences = await decode(
     top.map((c) => manifest.firstWords[c] as number),
     vocabulary.end,
     manifest.maxWords,

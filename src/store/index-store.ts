@@ -81,7 +81,19 @@ interface FindingRow {
  * embeddings. Labels are never reused, so a label removed from HNSW can never come back as another image.
  */
 export class IndexStore {
+  /** Prepared once: an index build writes thousands of entries through the same few statements. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(readonly db: Database.Database) {}
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
 
   static open(path: string, options: { readonly?: boolean } = {}): IndexStore {
     const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -99,18 +111,19 @@ export class IndexStore {
   }
 
   meta(key: string): string | undefined {
-    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.sql('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string | number): void {
-    this.db
-      .prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(key, String(value));
+    this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+      key,
+      String(value),
+    );
   }
 
   count(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
+    return (this.sql('SELECT count(*) AS n FROM entries').get() as { n: number }).n;
   }
 
   /** Writes an entry (replacing one with the same image id) and returns its new label and the label it replaced. */
@@ -119,35 +132,33 @@ export class IndexStore {
     const label = Number(this.meta('next_label') ?? '1');
     this.setMeta('next_label', label + 1);
     const g = entry.generated;
-    this.db
-      .prepare(
-        `INSERT INTO entries (label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity,
+    this.sql(
+      `INSERT INTO entries (label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity,
            locations, confidence, reading_confidence, alternatives, truth, report, first, final, added_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        label,
-        entry.imageId,
-        entry.dataset,
-        entry.studyId ?? null,
-        entry.file,
-        entry.view ?? null,
-        entry.split ?? null,
-        JSON.stringify(g.sequence),
-        g.disease,
-        g.side ?? null,
-        g.severity ?? null,
-        JSON.stringify(g.locations),
-        g.confidence,
-        g.readingConfidence ?? null,
-        JSON.stringify(g.alternatives),
-        JSON.stringify(entry.truth.annotations),
-        entry.report ?? null,
-        toBlob(entry.embeddings.first),
-        toBlob(entry.embeddings.final),
-        new Date().toISOString(),
-      );
-    const insertFinding = this.db.prepare(
+    ).run(
+      label,
+      entry.imageId,
+      entry.dataset,
+      entry.studyId ?? null,
+      entry.file,
+      entry.view ?? null,
+      entry.split ?? null,
+      JSON.stringify(g.sequence),
+      g.disease,
+      g.side ?? null,
+      g.severity ?? null,
+      JSON.stringify(g.locations),
+      g.confidence,
+      g.readingConfidence ?? null,
+      JSON.stringify(g.alternatives),
+      JSON.stringify(entry.truth.annotations),
+      entry.report ?? null,
+      toBlob(entry.embeddings.first),
+      toBlob(entry.embeddings.final),
+      new Date().toISOString(),
+    );
+    const insertFinding = this.sql(
       'INSERT INTO findings (label, source, disease, side, severity, locations) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const sources: Array<[FindingSource, Finding[]]> = [
@@ -159,38 +170,37 @@ export class IndexStore {
         insertFinding.run(label, source, f.disease, f.side ?? null, f.severity ?? null, JSON.stringify(f.locations));
       }
     }
-    this.db
-      .prepare('INSERT INTO entries_text (rowid, generated, truth, report) VALUES (?, ?, ?, ?)')
-      .run(label, generatedText(entry), truthText(entry), entry.report ?? '');
+    this.sql('INSERT INTO entries_text (rowid, generated, truth, report) VALUES (?, ?, ?, ?)').run(
+      label,
+      generatedText(entry),
+      truthText(entry),
+      entry.report ?? '',
+    );
     return { label, replaced };
   }
 
   /** Removes an image; returns the label it had, or undefined when it was not indexed. */
   remove(imageId: string): number | undefined {
-    const row = this.db.prepare('SELECT label FROM entries WHERE image_id = ?').get(imageId) as
-      | { label: number }
-      | undefined;
+    const row = this.sql('SELECT label FROM entries WHERE image_id = ?').get(imageId) as { label: number } | undefined;
     if (row === undefined) return undefined;
-    this.db.prepare('DELETE FROM entries_text WHERE rowid = ?').run(row.label);
-    this.db.prepare('DELETE FROM entries WHERE label = ?').run(row.label);
+    this.sql('DELETE FROM entries_text WHERE rowid = ?').run(row.label);
+    this.sql('DELETE FROM entries WHERE label = ?').run(row.label);
     return row.label;
   }
 
   labelOf(imageId: string): number | undefined {
-    const row = this.db.prepare('SELECT label FROM entries WHERE image_id = ?').get(imageId) as
-      | { label: number }
-      | undefined;
+    const row = this.sql('SELECT label FROM entries WHERE image_id = ?').get(imageId) as { label: number } | undefined;
     return row?.label;
   }
 
   entries(labels: number[]): StoredEntry[] {
     if (labels.length === 0) return [];
-    const rows = this.db
-      .prepare(`SELECT * FROM entries WHERE label IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(labels)) as EntryRow[];
-    const findings = this.db
-      .prepare(`SELECT * FROM findings WHERE label IN (SELECT value FROM json_each(?)) ORDER BY rowid`)
-      .all(JSON.stringify(labels)) as FindingRow[];
+    const rows = this.sql(`SELECT * FROM entries WHERE label IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(labels),
+    ) as EntryRow[];
+    const findings = this.sql(
+      `SELECT * FROM findings WHERE label IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+    ).all(JSON.stringify(labels)) as FindingRow[];
     const byLabel = new Map(rows.map((row) => [row.label, toEntry(row, findings)]));
     return labels.map((label) => byLabel.get(label)).filter((entry): entry is StoredEntry => entry !== undefined);
   }

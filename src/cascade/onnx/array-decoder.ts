@@ -3,18 +3,64 @@ import { join } from 'node:path';
 import { cxrError } from '../../errors.js';
 import type { RnnOptions, ScoredSequence } from '../models/rnn.js';
 
-interface Matrix {
+export interface Matrix {
   rows: number;
   cols: number;
   data: Float32Array;
 }
 
-interface LayerWeights {
+export interface LayerWeights {
   input: Matrix;
   recurrent: Matrix;
   bias: Float32Array;
   initKernel: Matrix;
   initBias: Float32Array;
+}
+
+export interface BundleDecoderWeights {
+  options: {
+    cell: 'gru' | 'lstm';
+    units: number;
+    words: 'learned' | 'one-hot';
+    layers: number;
+    vocabularySize: number;
+  };
+  wordTable: Matrix | undefined;
+  layers: LayerWeights[];
+  outKernel: Matrix;
+  outBias: Float32Array;
+}
+
+/** The decoder's weights from a bundle's `rnn.json` / `rnn.bin`, in RnnDecoder's `variables` order. */
+export function readDecoderWeights(dir: string): BundleDecoderWeights {
+  const { options, shapes } = JSON.parse(readFileSync(join(dir, 'rnn.json'), 'utf8')) as {
+    options: Required<Pick<RnnOptions, 'cell' | 'units' | 'words' | 'layers' | 'vocabularySize'>>;
+    shapes: number[][];
+  };
+  const bytes = readFileSync(join(dir, 'rnn.bin'));
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let at = 0;
+  let next = 0;
+  const take = (): Matrix => {
+    const shape = shapes[next++];
+    if (shape === undefined) {
+      throw cxrError('BUNDLE_CORRUPT', `bundle ${dir}: the decoder has fewer weights than its options need`);
+    }
+    const size = shape.reduce((a, b) => a * b, 1);
+    const data = all.subarray(at, at + size);
+    at += size;
+    return { rows: shape[0] as number, cols: shape.length > 1 ? (shape[1] as number) : 1, data };
+  };
+  const wordTable = options.words === 'learned' ? take() : undefined;
+  const layers = Array.from({ length: options.layers }, () => ({
+    input: take(),
+    recurrent: take(),
+    bias: take().data,
+    initKernel: take(),
+    initBias: take().data,
+  }));
+  const outKernel = take();
+  return { options, wordTable, layers, outKernel, outBias: take().data };
 }
 
 /**
@@ -38,34 +84,8 @@ export class ArrayDecoder {
   ) {}
 
   static fromBundle(dir: string): ArrayDecoder {
-    const { options, shapes } = JSON.parse(readFileSync(join(dir, 'rnn.json'), 'utf8')) as {
-      options: Required<Pick<RnnOptions, 'cell' | 'units' | 'words' | 'layers' | 'vocabularySize'>>;
-      shapes: number[][];
-    };
-    const bytes = readFileSync(join(dir, 'rnn.bin'));
-    const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    let at = 0;
-    let next = 0;
-    const take = (): Matrix => {
-      const shape = shapes[next++];
-      if (shape === undefined)
-        throw cxrError('BUNDLE_CORRUPT', `bundle ${dir}: the decoder has fewer weights than its options need`);
-      const size = shape.reduce((a, b) => a * b, 1);
-      const data = all.subarray(at, at + size);
-      at += size;
-      return { rows: shape[0] as number, cols: shape.length > 1 ? (shape[1] as number) : 1, data };
-    };
-    const wordTable = options.words === 'learned' ? take() : undefined;
-    const layers = Array.from({ length: options.layers }, () => ({
-      input: take(),
-      recurrent: take(),
-      bias: take().data,
-      initKernel: take(),
-      initBias: take().data,
-    }));
-    const outKernel = take();
-    const outBias = take().data;
-    return new ArrayDecoder(options, wordTable, layers, outKernel, outBias);
+    const w = readDecoderWeights(dir);
+    return new ArrayDecoder(w.options, w.wordTable, w.layers, w.outKernel, w.outBias);
   }
 
   /** Same contract as RnnDecoder.greedy: each image's first word given; stops at `endToken` or `maxWords`. */
@@ -144,16 +164,16 @@ function lstm(x: Float32Array, s: State, layer: LayerWeights, units: number): St
   return { h, c };
 }
 
-/** Row vector × matrix, accumulated in float64. */
+/** Row vector × matrix (float32, as the other runtimes compute it). The inner loop runs along a weight row. */
 function vectorTimes(v: Float32Array, m: Matrix): Float32Array {
-  const out = new Float64Array(m.cols);
+  const out = new Float32Array(m.cols);
+  const { data, cols } = m;
   for (let r = 0; r < m.rows; r++) {
     const value = v[r] as number;
-    if (value === 0) continue;
-    const row = r * m.cols;
-    for (let c = 0; c < m.cols; c++) out[c] = (out[c] as number) + value * (m.data[row + c] as number);
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) out[c] = (out[c] as number) + value * (data[row + c] as number);
   }
-  return Float32Array.from(out);
+  return out;
 }
 
 function add(a: Float32Array, b: Float32Array): Float32Array {

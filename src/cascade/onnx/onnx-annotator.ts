@@ -5,8 +5,8 @@ import { cxrError } from '../../errors.js';
 import { type Annotator, readAnnotations } from '../annotator.js';
 import type { BundleManifest } from '../bundle/format.js';
 import { cropPixels } from '../data/batches.js';
-import { ArrayDecoder } from './array-decoder.js';
 import { ONNX_EMBEDDING, ONNX_INPUT, ONNX_PROBABILITIES } from './export-cnn.js';
+import { OnnxDecoder } from './onnx-decoder.js';
 
 export const ONNX_FIRST = 'cnn-first.onnx';
 export const ONNX_FINAL = 'cnn-final.onnx';
@@ -28,9 +28,9 @@ export async function loadOnnxRuntime(): Promise<typeof Ort | undefined> {
 }
 
 /**
- * An Annotator whose two CNNs run in ONNX Runtime (the bundle's `cnn-first.onnx`, `cnn-final.onnx`) and whose
- * decoder is the TypeScript one over the bundle's weights: the same readings as the TensorFlow.js annotator, several
- * times faster on a CPU. Both CNNs run at the same time (each session has its own threads).
+ * An Annotator that runs entirely in ONNX Runtime: the bundle's two CNNs (`cnn-first.onnx`, `cnn-final.onnx`) and
+ * the decoder (its weights turned into step graphs at load time). The same readings as the TensorFlow.js annotator,
+ * several times faster on a CPU.
  */
 export async function createOnnxAnnotator(
   ort: typeof Ort,
@@ -53,7 +53,7 @@ export async function createOnnxAnnotator(
       path: dir,
     });
   }
-  const decoder = ArrayDecoder.fromBundle(dir);
+  const decoder = await OnnxDecoder.fromBundle(ort, dir, sessionOptions);
   const size = manifest.preprocessing.decodeSize;
   const crop = manifest.preprocessing.crop;
   const annotator: Annotator = {
@@ -94,6 +94,7 @@ export async function createOnnxAnnotator(
     dispose() {
       void first.release();
       void final.release();
+      decoder.release();
     },
   };
   return annotator;

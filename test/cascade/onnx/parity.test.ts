@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/cascade/backend.js';
 import { addOnnxToBundle } from '../../../src/cascade/bundle/add-onnx.js';
@@ -9,6 +10,7 @@ import { contentHash, saveBundle } from '../../../src/cascade/bundle/save.js';
 import { trainCascade } from '../../../src/cascade/cascade.js';
 import { RnnDecoder } from '../../../src/cascade/models/rnn.js';
 import { ArrayDecoder } from '../../../src/cascade/onnx/array-decoder.js';
+import { OnnxDecoder } from '../../../src/cascade/onnx/onnx-decoder.js';
 import { seededValues } from '../../helpers/compare.js';
 import { tempDir } from '../../helpers/fixtures.js';
 import { sampleTrainingSet } from '../../helpers/sample-training.js';
@@ -28,7 +30,7 @@ describe('ONNX Runtime annotator', () => {
     ['gru', 'learned'],
     ['lstm', 'one-hot'],
   ] as const) {
-    it(`the TypeScript decoder writes what the TensorFlow.js decoder writes (${cell}, ${words} words)`, async () => {
+    it(`the TypeScript and ONNX decoders write what the TensorFlow.js decoder writes (${cell}, ${words} words)`, async () => {
       const dir = tempDir();
       const decoder = new RnnDecoder({
         cell,
@@ -64,6 +66,16 @@ describe('ONNX Runtime annotator', () => {
         decoder.greedy(tf.tensor2d(embeddings.map((e) => Array.from(e))), firstWords, 0, 6),
       );
       expect(ArrayDecoder.fromBundle(dir).greedy(embeddings, firstWords, 0, 6)).toEqual(expected);
+      const batch = tf.tensor2d(embeddings.map((e) => Array.from(e)));
+      const scored = decoder.greedyScored(batch, firstWords, 0, 6);
+      batch.dispose();
+      const onnxDecoder = await OnnxDecoder.fromBundle(ort, dir, {});
+      const fromOnnx = await onnxDecoder.greedyScored(embeddings, firstWords, 0, 6);
+      expect(fromOnnx.map((d) => d.words)).toEqual(expected);
+      for (const [i, d] of fromOnnx.entries()) {
+        expect(maxAbs(d.probabilities, scored[i]?.probabilities ?? [])).toBeLessThan(1e-4);
+      }
+      onnxDecoder.release();
       expect(new Set(expected.map((s) => s.join())).size).toBeGreaterThan(3);
       decoder.dispose();
     });
