@@ -101,6 +101,7 @@ console.log('\n| measure | images/s |\n|---|---|');
 console.log(`| cascade, ONNX Runtime (2 CNNs + decoder steps) | ${onnxRate.toFixed(0)} |`);
 console.log(`| cascade, TensorFlow.js wasm | ${tfjsRate.toFixed(0)} |`);
 console.log(`| ONNX / tfjs-wasm | ${(onnxRate / tfjsRate).toFixed(1)}× |`);
+console.log(`| decoding and resizing alone (sharp, 4 at a time) | ${decodeRate.toFixed(0)} |`);
 console.log(
   `| cxr build annotation phase (decode, resize, CNNs, RNN, writes), ONNX | ${buildRate.toFixed(0)} (${((100 * buildRate) / onnxRate).toFixed(0)}% of the model rate) |`,
 );
