@@ -128,7 +128,7 @@ function renderQueryImage(response) {
         ? el(
             'p',
             { class: 'annotation', id: 'query-reading' },
-            `${words(reading.sequence)} (${reading.disease}, ${percent(reading.confidence)})`,
+            `${words(reading.sequence)} (${reading.disease} ${percent(reading.confidence)}, whole reading ${percent(reading.readingConfidence ?? reading.confidence)})`,
           )
         : null,
       reading

@@ -78,7 +78,7 @@ describe.skipIf(!available)('the search page in headless Chromium', () => {
         ?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, png);
     await page.waitForSelector('#query-reading');
-    expect(await page.textContent('#query-reading')).toMatch(/\(.+, \d+%\)/);
+    expect(await page.textContent('#query-reading')).toMatch(/\(.+ \d+%, whole reading \d+%\)/);
     await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('image search'));
     expect(await page.$$eval('.card', (cards) => cards.length)).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'browser-image-search.png') });
