@@ -77,7 +77,7 @@ export async function buildIndex(
       const report = (n: number) => hooks.onProgress?.({ stage: 'annotate', done: n, total: images.length });
       report(done.size);
       // A pipeline: the next batch decodes (sharp's own threads) while this one is annotated (ONNX Runtime's
-      // threads, or wasm), so the build is bound by the model rather than by reading and resizing files.
+      // threads, or wasm). At the 64² CPU default decoding costs more than the model (bench/annotate).
       const size = annotator.manifest.preprocessing.decodeSize;
       const batches = Array.from({ length: Math.ceil(todo.length / options.batchSize) }, (_, b) =>
         todo.slice(b * options.batchSize, (b + 1) * options.batchSize),

@@ -106,6 +106,8 @@ export class SearchEngine {
     const previous = this.current;
     this.current = SearchIndex.open(this.folder);
     this.diseases = undefined;
+    // A generation annotated by another bundle needs that bundle to embed uploads comparably.
+    if (this.current.store.meta('bundle_hash') !== previous.store.meta('bundle_hash')) void this.dropAnnotator();
     previous.close();
     return true;
   }
@@ -202,11 +204,15 @@ export class SearchEngine {
 
   /** An indexed image's full record, without its embeddings. */
   entry(imageId: string): Omit<StoredEntry, 'embeddings'> {
+    const { embeddings: _, ...rest } = this.stored(imageId);
+    return rest;
+  }
+
+  private stored(imageId: string): StoredEntry {
     const label = this.index.store.labelOf(imageId);
     const [entry] = label === undefined ? [] : this.index.store.entries([label]);
     if (entry === undefined) throw cxrError('ENTRY_NOT_FOUND', `no indexed image '${imageId}'`, { id: imageId });
-    const { embeddings: _, ...rest } = entry;
-    return rest;
+    return entry;
   }
 
   /** The stored file of an indexed image (the only way a file path is ever reached). */
@@ -282,8 +288,14 @@ export class SearchEngine {
   }
 
   async close(): Promise<void> {
-    if (this.annotatorPromise) (await this.annotatorPromise.catch(() => undefined))?.dispose();
+    await this.dropAnnotator();
     this.index.close();
+  }
+
+  private async dropAnnotator(): Promise<void> {
+    const loading = this.annotatorPromise;
+    this.annotatorPromise = undefined;
+    if (loading) (await loading.catch(() => undefined))?.dispose();
   }
 
   private annotator(): Promise<Annotator> {
@@ -296,9 +308,7 @@ export class SearchEngine {
 
   private async queryVector(image: ImageQuery, kind: EmbeddingKind = 'final') {
     if ('id' in image) {
-      const label = this.index.store.labelOf(image.id);
-      const [entry] = label === undefined ? [] : this.index.store.entries([label]);
-      if (entry === undefined) throw cxrError('ENTRY_NOT_FOUND', `no indexed image '${image.id}'`, { id: image.id });
+      const entry = this.stored(image.id);
       return { vector: entry.embeddings[kind], kind, source: 'id' as const, excludeLabel: entry.label };
     }
     if ('vector' in image) {

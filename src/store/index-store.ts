@@ -181,11 +181,11 @@ export class IndexStore {
 
   /** Removes an image; returns the label it had, or undefined when it was not indexed. */
   remove(imageId: string): number | undefined {
-    const row = this.sql('SELECT label FROM entries WHERE image_id = ?').get(imageId) as { label: number } | undefined;
-    if (row === undefined) return undefined;
-    this.sql('DELETE FROM entries_text WHERE rowid = ?').run(row.label);
-    this.sql('DELETE FROM entries WHERE label = ?').run(row.label);
-    return row.label;
+    const label = this.labelOf(imageId);
+    if (label === undefined) return undefined;
+    this.sql('DELETE FROM entries_text WHERE rowid = ?').run(label);
+    this.sql('DELETE FROM entries WHERE label = ?').run(label);
+    return label;
   }
 
   labelOf(imageId: string): number | undefined {

@@ -65,12 +65,12 @@ export class SearchIndex {
 
   /** The HNSW index of one CNN's embeddings (loaded, or rebuilt from SQLite, on first use). */
   vectors(kind: EmbeddingKind): VectorIndex {
-    const version = Number(this.store.meta('vectors_version') ?? '0');
+    // Read once: every image query comes through here.
     this.loaded[kind] ??= loadOrRebuild(
       this.store,
       this.generation,
       kind,
-      version,
+      Number(this.store.meta('vectors_version') ?? '0'),
       this.dimensions,
       this.vectorOptions,
     );

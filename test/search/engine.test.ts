@@ -218,6 +218,48 @@ describe('SearchIndex add and remove', () => {
     await engine.close();
   });
 
+  it('after following a generation annotated by another bundle, uploads are read with that bundle', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const { IndexStore } = await import('../../src/store/index-store.js');
+    const dir = tempDir();
+    for (const [name, hash] of [
+      ['g-a', 'bundle-a'],
+      ['g-b', 'bundle-b'],
+    ] as const) {
+      writeSyntheticGeneration(join(dir, name), syntheticEntries(20, DIMS, 3));
+      const store = IndexStore.open(join(dir, name, 'index.sqlite'));
+      store.setMeta('bundle_hash', hash);
+      store.close();
+    }
+    writeFileSync(join(dir, 'CURRENT'), 'g-a');
+    const loads: string[] = [];
+    let disposed = 0;
+    const reading = syntheticEntries(1, DIMS, 4)[0] as IndexEntry;
+    const engine = SearchEngine.open(dir, {
+      loadAnnotator: async (bundle) => {
+        loads.push(bundle);
+        return {
+          manifest: {} as never,
+          runtime: 'tfjs',
+          annotate: async () =>
+            [{ ...reading.generated, sequence: [], scores: [], embeddings: reading.embeddings }] as never,
+          annotateDecoded: async () => [],
+          dispose: () => {
+            disposed++;
+          },
+        };
+      },
+    });
+    await engine.annotate(new Uint8Array(4));
+    writeFileSync(join(dir, 'CURRENT'), 'g-b');
+    expect(engine.followCurrent()).toBe(true);
+    await engine.annotate(new Uint8Array(4));
+    expect(loads).toEqual([join(dir, 'g-a', 'bundle'), join(dir, 'g-b', 'bundle')]);
+    expect(disposed).toBe(1);
+    await engine.close();
+    expect(disposed).toBe(2);
+  });
+
   it('refuses a folder that is not an index with INDEX_NOT_FOUND', () => {
     expect(() => SearchIndex.open(tempDir())).toThrow(expect.objectContaining({ code: 'INDEX_NOT_FOUND' }));
   });
