@@ -1,15 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { onnx as OnnxTypes } from 'onnx-proto';
-import onnxProto from 'onnx-proto';
 import { cxrError } from '../../errors.js';
+import { attr, OnnxGraph } from './graph.js';
 
 /** The graph's names: what the ONNX annotator feeds and reads. */
 export const ONNX_INPUT = 'image';
 export const ONNX_PROBABILITIES = 'out:probabilities'; // ':' never appears in a tfjs layer name
 export const ONNX_EMBEDDING = 'out:embedding';
-const OPSET = 13;
-// onnx-proto is CommonJS: its namespace comes through the default export under Node's ESM loader.
-const { onnx } = onnxProto;
 
 type Layer = tf.layers.Layer;
 type Shape = Array<number | null>;
@@ -21,7 +17,7 @@ type Shape = Array<number | null>;
  * `same` padding becomes explicit pads, and the region pooling's flatten keeps TensorFlow's (h, w, c) order.
  */
 export function exportCnnToOnnx(classifier: tf.LayersModel, embeddingLayer: string): Uint8Array {
-  const graph = new GraphBuilder();
+  const graph = new CnnGraph();
   const folded = foldableBatchNorms(classifier.layers);
   for (const layer of classifier.layers) {
     const inputs = inputNames(layer);
@@ -76,7 +72,7 @@ export function exportCnnToOnnx(classifier: tf.LayersModel, embeddingLayer: stri
   const output = classifier.outputs[0]?.sourceLayer.name as string;
   graph.node('Identity', [output], [ONNX_PROBABILITIES]);
   graph.node('Identity', [embeddingLayer], [ONNX_EMBEDDING]);
-  return graph.encode(
+  return graph.encodeCnn(
     outputWidth(classifier.outputs[0]?.shape),
     outputWidth(classifier.getLayer(embeddingLayer).outputShape as Shape),
   );
@@ -113,14 +109,6 @@ function activationOf(layer: Layer): string {
   return String((layer.getConfig() as { activation?: string }).activation ?? 'linear');
 }
 
-function attr(name: string, value: number | number[] | string): OnnxTypes.IAttributeProto {
-  if (typeof value === 'string')
-    return { name, type: onnx.AttributeProto.AttributeType.STRING, s: new TextEncoder().encode(value) };
-  if (Array.isArray(value)) return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: value };
-  if (Number.isInteger(value)) return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
-  return { name, type: onnx.AttributeProto.AttributeType.FLOAT, f: value };
-}
-
 /** TensorFlow `same` padding made explicit: [top, left, bottom, right]. */
 function samePads(inputShape: Shape, kernel: number[], strides: number[]): number[] {
   const [, height, width] = inputShape as number[];
@@ -142,29 +130,14 @@ function weightsOf(layer: Layer): Map<string, Float32Array> {
   );
 }
 
-class GraphBuilder {
-  private readonly nodes: OnnxTypes.INodeProto[] = [];
-  private readonly initializers: OnnxTypes.ITensorProto[] = [];
+/** The CNN's graph: one method per layer type, over the shared graph builder. */
+class CnnGraph extends OnnxGraph {
   private inputName = '';
   private inputShape: number[] = [];
 
   input(name: string, chw: number[]): void {
     this.inputName = name;
     this.inputShape = chw;
-  }
-
-  node(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []): void {
-    this.nodes.push({ opType, input, output, attribute, name: `${output[0]}/${opType}` });
-  }
-
-  constant(name: string, dims: number[], values: Float32Array): string {
-    this.initializers.push({
-      name,
-      dims,
-      dataType: onnx.TensorProto.DataType.FLOAT,
-      rawData: new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)),
-    });
-    return name;
   }
 
   conv(layer: Layer, input: string, norm: Layer | undefined): void {
@@ -264,29 +237,15 @@ class GraphBuilder {
     this.activation(activationOf(layer), linear, layer.name);
   }
 
-  encode(classes: number, embedding: number): Uint8Array {
-    const tensorType = (dims: Array<number | string>) => ({
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
-      },
-    });
-    const model = onnx.ModelProto.create({
-      irVersion: 8,
-      producerName: 'cxr-search',
-      opsetImport: [{ domain: '', version: OPSET }],
-      graph: {
-        name: 'cnn',
-        node: this.nodes,
-        initializer: this.initializers,
-        input: [{ name: this.inputName, type: tensorType(['n', ...this.inputShape]) }],
-        output: [
-          { name: ONNX_PROBABILITIES, type: tensorType(['n', classes]) },
-          { name: ONNX_EMBEDDING, type: tensorType(['n', embedding]) },
-        ],
-      },
-    });
-    return onnx.ModelProto.encode(model).finish();
+  encodeCnn(classes: number, embedding: number): Uint8Array {
+    return this.encode(
+      'cnn',
+      [[this.inputName, ['n', ...this.inputShape]]],
+      [
+        [ONNX_PROBABILITIES, ['n', classes]],
+        [ONNX_EMBEDDING, ['n', embedding]],
+      ],
+    );
   }
 }
 

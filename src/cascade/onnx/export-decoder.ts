@@ -1,11 +1,4 @@
-import type { onnx as OnnxTypes } from 'onnx-proto';
-import onnxProto from 'onnx-proto';
-
-const { onnx } = onnxProto;
-
-/** The decoder's ONNX graphs' names. */
-export const DECODER_INIT = 'rnn-init.onnx';
-export const DECODER_STEP = 'rnn-step.onnx';
+import { attr, OnnxGraph } from './graph.js';
 
 export interface DecoderWeights {
   cell: 'gru' | 'lstm';
@@ -36,7 +29,7 @@ export function exportDecoder(weights: DecoderWeights): { init: Uint8Array; step
 }
 
 function initGraph(w: DecoderWeights): Uint8Array {
-  const g = new Graph();
+  const g = new OnnxGraph();
   const outputs: string[] = [];
   w.layers.forEach((layer, l) => {
     const k = g.constant(`init${l}/W`, [w.embeddingSize, w.units], layer.initKernel);
@@ -47,13 +40,14 @@ function initGraph(w: DecoderWeights): Uint8Array {
     outputs.push(`h${l}`);
   });
   return g.encode(
-    [['embedding', w.embeddingSize]],
-    outputs.map((name) => [name, w.units]),
+    'decoder-init',
+    [['embedding', ['n', w.embeddingSize]]],
+    outputs.map((name) => [name, ['n', w.units]]),
   );
 }
 
 function stepGraph(w: DecoderWeights): Uint8Array {
-  const g = new Graph();
+  const g = new OnnxGraph();
   const gates = w.cell === 'gru' ? 3 : 4;
   const split = g.int64(
     `split`,
@@ -73,8 +67,8 @@ function stepGraph(w: DecoderWeights): Uint8Array {
     g.node('Add', [`l${l}/xw`, bias], [`l${l}/gx`]);
     g.node('MatMul', [h, wrec], [`l${l}/gh`]);
     if (w.cell === 'gru') {
-      g.node('Split', [`l${l}/gx`, split], [`l${l}/xz`, `l${l}/xr`, `l${l}/xn`], [attrInt('axis', 1)]);
-      g.node('Split', [`l${l}/gh`, split], [`l${l}/hz`, `l${l}/hr`, `l${l}/hn`], [attrInt('axis', 1)]);
+      g.node('Split', [`l${l}/gx`, split], [`l${l}/xz`, `l${l}/xr`, `l${l}/xn`], [attr('axis', 1)]);
+      g.node('Split', [`l${l}/gh`, split], [`l${l}/hz`, `l${l}/hr`, `l${l}/hn`], [attr('axis', 1)]);
       g.node('Add', [`l${l}/xz`, `l${l}/hz`], [`l${l}/z0`]);
       g.node('Sigmoid', [`l${l}/z0`], [`l${l}/z`]);
       g.node('Add', [`l${l}/xr`, `l${l}/hr`], [`l${l}/r0`]);
@@ -90,7 +84,7 @@ function stepGraph(w: DecoderWeights): Uint8Array {
       const c = `c${l}`;
       inputs.push([c, w.units]);
       g.node('Add', [`l${l}/gx`, `l${l}/gh`], [`l${l}/gates`]);
-      g.node('Split', [`l${l}/gates`, split], [`l${l}/i0`, `l${l}/f0`, `l${l}/g0`, `l${l}/o0`], [attrInt('axis', 1)]);
+      g.node('Split', [`l${l}/gates`, split], [`l${l}/i0`, `l${l}/f0`, `l${l}/g0`, `l${l}/o0`], [attr('axis', 1)]);
       g.node('Sigmoid', [`l${l}/i0`], [`l${l}/i`]);
       g.node('Sigmoid', [`l${l}/f0`], [`l${l}/f`]);
       g.node('Tanh', [`l${l}/g0`], [`l${l}/g`]);
@@ -109,64 +103,10 @@ function stepGraph(w: DecoderWeights): Uint8Array {
   const bout = g.constant('out/b', [w.vocabularySize], w.outBias);
   g.node('MatMul', [x, wout], ['out/xw']);
   g.node('Add', ['out/xw', bout], ['out/logits']);
-  g.node('Softmax', ['out/logits'], ['probabilities'], [attrInt('axis', 1)]);
-  return g.encode(inputs, outputs);
-}
-
-function attrInt(name: string, value: number): OnnxTypes.IAttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
-}
-
-class Graph {
-  private readonly nodes: OnnxTypes.INodeProto[] = [];
-  private readonly initializers: OnnxTypes.ITensorProto[] = [];
-
-  node(opType: string, input: string[], output: string[], attribute: OnnxTypes.IAttributeProto[] = []): void {
-    this.nodes.push({ opType, input, output, attribute, name: `${output[0]}/${opType}` });
-  }
-
-  constant(name: string, dims: number[], values: Float32Array): string {
-    const copy = Float32Array.from(values);
-    this.initializers.push({
-      name,
-      dims,
-      dataType: onnx.TensorProto.DataType.FLOAT,
-      rawData: new Uint8Array(copy.buffer),
-    });
-    return name;
-  }
-
-  int64(name: string, values: number[]): string {
-    const data = new BigInt64Array(values.map((v) => BigInt(v)));
-    this.initializers.push({
-      name,
-      dims: [values.length],
-      dataType: onnx.TensorProto.DataType.INT64,
-      rawData: new Uint8Array(data.buffer),
-    });
-    return name;
-  }
-
-  encode(inputs: Array<[string, number]>, outputs: Array<[string, number]>): Uint8Array {
-    const type = (width: number) => ({
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: [{ dimParam: 'n' }, { dimValue: width }] },
-      },
-    });
-    return onnx.ModelProto.encode(
-      onnx.ModelProto.create({
-        irVersion: 8,
-        producerName: 'cxr-search',
-        opsetImport: [{ domain: '', version: 13 }],
-        graph: {
-          name: 'decoder',
-          node: this.nodes,
-          initializer: this.initializers,
-          input: inputs.map(([name, width]) => ({ name, type: type(width) })),
-          output: outputs.map(([name, width]) => ({ name, type: type(width) })),
-        },
-      }),
-    ).finish();
-  }
+  g.node('Softmax', ['out/logits'], ['probabilities'], [attr('axis', 1)]);
+  return g.encode(
+    'decoder-step',
+    inputs.map(([name, width]) => [name, ['n', width]]),
+    outputs.map(([name, width]) => [name, ['n', width]]),
+  );
 }

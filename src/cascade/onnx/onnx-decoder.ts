@@ -1,6 +1,6 @@
 import type * as Ort from 'onnxruntime-node';
 import type { ScoredSequence } from '../models/rnn.js';
-import { type BundleDecoderWeights, readDecoderWeights } from './array-decoder.js';
+import { type BundleDecoderWeights, readDecoderWeights } from './decoder-weights.js';
 import { exportDecoder } from './export-decoder.js';
 
 /**
