@@ -5,7 +5,7 @@ import { selectBackend } from '../cascade/backend.js';
 import { loadBundle } from '../cascade/bundle/load.js';
 import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
 import { FORMATS, importFormat } from '../datasets/formats.js';
-import { buildIndex } from '../indexer/build-index.js';
+import { type BuildOptions, type BuildResult, buildIndex } from '../indexer/build-index.js';
 import { mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
@@ -61,48 +61,58 @@ export function registerBuildCommand(program: Command): void {
       try {
         const dataset = await importIfAsked(catalog, format, source, options, controller.signal);
         const bundleDir = await bundleFor(catalog, { ...options, dataset });
-        const annotator = await loadBundle(bundleDir);
-        const progress = createProgress('annotate', 'images', options.json);
-        // Created at its first report, so its rate counts from when the HNSW stage started.
-        let vectorsProgress: Progress | undefined;
-        try {
-          const result = await buildIndex(
-            catalog,
-            annotator,
-            bundleDir,
-            options.index,
-            { dataset, batchSize: integerOption('batch', options.batch, 1, 1024) },
-            {
-              signal: controller.signal,
-              onProgress: (p) => {
-                if (p.stage === 'annotate') return progress.update(p.done, p.total);
-                vectorsProgress ??= createProgress('HNSW', 'vectors', options.json);
-                vectorsProgress.update(p.done, p.total);
-              },
-            },
+        const result = await indexWithProgress(
+          catalog,
+          bundleDir,
+          options.index,
+          { dataset, batchSize: integerOption('batch', options.batch, 1, 1024) },
+          { json: options.json, signal: controller.signal },
+        );
+        if (options.json) console.log(JSON.stringify({ index: options.index, ...result }, null, 2));
+        else if (result.interrupted) {
+          console.log(`interrupted after ${result.indexed} images; run the same command again to resume`);
+        } else {
+          console.log(
+            `index ${options.index}: ${result.indexed} images${result.resumed > 0 ? ` (${result.resumed} from the interrupted build)` : ''}, ${result.skipped.length} skipped`,
           );
-          progress.stop();
-          vectorsProgress?.stop();
-          if (options.json) console.log(JSON.stringify({ index: options.index, ...result }, null, 2));
-          else if (result.interrupted) {
-            console.log(`interrupted after ${result.indexed} images; run the same command again to resume`);
-          } else {
-            console.log(
-              `index ${options.index}: ${result.indexed} images${result.resumed > 0 ? ` (${result.resumed} from the interrupted build)` : ''}, ${result.skipped.length} skipped`,
-            );
-            for (const item of result.skipped.slice(0, 10))
-              console.log(`  skipped ${item.item}: ${item.code} ${item.message}`);
-          }
-          if (result.interrupted) process.exitCode = 130;
-        } finally {
-          annotator.dispose();
+          for (const item of result.skipped.slice(0, 10))
+            console.log(`  skipped ${item.item}: ${item.code} ${item.message}`);
         }
+        if (result.interrupted) process.exitCode = 130;
       } finally {
         process.off('SIGINT', interrupt);
         process.off('SIGTERM', interrupt);
         catalog.close();
       }
     });
+}
+
+/** Annotates the catalog into the index with the bundle, showing annotation and HNSW progress (rate, ETA). */
+export async function indexWithProgress(
+  catalog: Catalog,
+  bundleDir: string,
+  indexDir: string,
+  options: BuildOptions,
+  view: { json?: boolean; signal?: AbortSignal } = {},
+): Promise<BuildResult> {
+  const annotator = await loadBundle(bundleDir);
+  const progress = createProgress('annotate', 'images', view.json);
+  // Created at its first report, so its rate counts from when the HNSW stage started.
+  let vectorsProgress: Progress | undefined;
+  try {
+    return await buildIndex(catalog, annotator, bundleDir, indexDir, options, {
+      signal: view.signal,
+      onProgress: (p) => {
+        if (p.stage === 'annotate') return progress.update(p.done, p.total);
+        vectorsProgress ??= createProgress('HNSW', 'vectors', view.json);
+        vectorsProgress.update(p.done, p.total);
+      },
+    });
+  } finally {
+    progress.stop();
+    vectorsProgress?.stop();
+    annotator.dispose();
+  }
 }
 
 async function importIfAsked(

@@ -2,23 +2,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
-import { loadBundle } from '../cascade/bundle/load.js';
 import { importFormat } from '../datasets/formats.js';
 import { writeSampleDataset } from '../datasets/sample/generate.js';
-import { buildIndex } from '../indexer/build-index.js';
 import { mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
+import { indexWithProgress } from './build.js';
 import { createProgress } from './progress.js';
 import { startServer } from './serve.js';
 import { integerOption } from './shared-options.js';
-import { trainAndSave } from './train.js';
+import { type TrainingCliOptions, trainAndSave, withTrainingOptions } from './train.js';
 
-interface QuickstartOptions extends BackendOptions {
+interface QuickstartOptions extends BackendOptions, TrainingCliOptions {
   workspace: string;
   count: string;
-  epochs: string;
-  rnnEpochs: string;
   port: string;
   host: string;
   serve: boolean;
@@ -31,12 +28,11 @@ interface QuickstartOptions extends BackendOptions {
  * the workspace, so a second run starts the server at once (--rebuild trains and indexes again).
  */
 export function registerQuickstartCommand(program: Command): void {
-  withBackendOption(program.command('quickstart'))
+  // The training options are cxr train's, with its defaults: the quickstart trains as a user's first run would.
+  withTrainingOptions(withBackendOption(program.command('quickstart')))
     .description('Build a search index of the built-in sample dataset and serve the search page')
     .option('--workspace <dir>', 'where the sample, catalog, bundle and index go', '.cxr')
     .option('--count <n>', 'sample studies', '600')
-    .option('--epochs <n>', 'CNN epochs per cascade iteration', '8')
-    .option('--rnn-epochs <n>', 'RNN epochs per cascade iteration', '15')
     .option('--port <n>', 'port of the search page', '8080')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--no-serve', 'build only; do not start the server')
@@ -74,44 +70,10 @@ async function buildSampleIndex(options: QuickstartOptions, indexDir: string): P
     const bundleDir = join(options.workspace, 'bundle');
     if (options.rebuild || !existsSync(join(bundleDir, 'bundle.json'))) {
       console.log('training the CNN/RNN cascade (first CNN, RNN, joint-context relabelling, then both again)');
-      await trainAndSave(
-        catalog,
-        {
-          dataset: 'sample',
-          size: '64',
-          architecture: 'nin',
-          width: '1',
-          epochs: options.epochs,
-          rnnEpochs: options.rnnEpochs,
-          iterations: '1',
-          imbalance: 'data-dropout',
-          cell: 'gru',
-          seed: '1',
-        },
-        bundleDir,
-        false,
-      );
+      await trainAndSave(catalog, { ...options, dataset: 'sample' }, bundleDir, false);
     }
-    const annotator = await loadBundle(bundleDir);
-    const annotating = createProgress('annotate', 'images');
-    try {
-      const result = await buildIndex(
-        catalog,
-        annotator,
-        bundleDir,
-        indexDir,
-        { dataset: 'sample' },
-        {
-          onProgress: (p) => {
-            if (p.stage === 'annotate') annotating.update(p.done, p.total);
-          },
-        },
-      );
-      annotating.stop();
-      console.log(`indexed ${result.indexed} images into ${indexDir}`);
-    } finally {
-      annotator.dispose();
-    }
+    const result = await indexWithProgress(catalog, bundleDir, indexDir, { dataset: 'sample' });
+    console.log(`indexed ${result.indexed} images into ${indexDir}`);
   } finally {
     catalog.close();
   }
