@@ -99,14 +99,10 @@ export async function trainCnn(
     counts[c] = (counts[c] as number) + by;
   };
   for (const label of labels) bump(prior.trueCounts, label, 1);
-  const epochOrder = (epoch: number) =>
-    options.imbalance === 'data-dropout'
-      ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + epoch, options.normalClass)
-      : random.permutation(labels.length);
+  const dropoutOrder = (epoch: number) =>
+    dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + epoch, options.normalClass);
   // The prior the CNN learns is what an epoch shows: the data-dropout epoch's draw, or the class weights.
-  for (const k of options.imbalance === 'data-dropout'
-    ? dataDropoutEpoch(labels.map(asDropout), plan, options.seed * 1000 + options.epochs - 1, options.normalClass)
-    : labels.map((_, k) => k)) {
+  for (const k of options.imbalance === 'data-dropout' ? dropoutOrder(options.epochs - 1) : labels.map((_, k) => k)) {
     const label = labels[k] as string;
     bump(
       prior.shownCounts,
@@ -114,11 +110,11 @@ export async function trainCnn(
       options.imbalance === 'class-weights' ? (classWeight[classIndex.get(label) as number] as number) : 1,
     );
   }
-  if (startEpoch > 0 && startEpoch >= decayFromOf(options)) optimizer.setLearningRate(options.learningRate / 10);
   const decayFrom = decayFromOf(options);
   for (let epoch = startEpoch; epoch < options.epochs; epoch++) {
-    if (epoch === decayFrom) optimizer.setLearningRate(options.learningRate / 10);
-    const order = epochOrder(epoch);
+    // Set every epoch, so a run resumed past the drop starts at the dropped rate.
+    optimizer.setLearningRate(epoch >= decayFrom ? options.learningRate / 10 : options.learningRate);
+    const order = options.imbalance === 'data-dropout' ? dropoutOrder(epoch) : random.permutation(labels.length);
     let lossSum = 0;
     let batches = 0;
     for (let at = 0; at < order.length; at += options.batchSize) {
