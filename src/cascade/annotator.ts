@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeGrey } from '../datasets/images/decode.js';
 import { LOCATION_WORDS, SEVERITY_WORDS, SIDE_WORDS } from '../labels/sequences.js';
-import type { BundleManifest } from './bundle/format.js';
+import { type BundleManifest, decodingOf } from './bundle/format.js';
 import { imageBatch } from './data/batches.js';
 import type { TrainingExample } from './data/training-set.js';
 import type { RnnDecoder, ScoredSequence } from './models/rnn.js';
@@ -55,13 +55,13 @@ export interface AnnotatorParts {
 
 export function createAnnotator(parts: AnnotatorParts): Annotator {
   const { manifest } = parts;
-  const size = manifest.preprocessing.decodeSize;
+  const { size, resize } = decodingOf(manifest);
   const crop = manifest.preprocessing.crop;
   return {
     manifest,
     runtime: 'tfjs',
     async annotate(images) {
-      return this.annotateDecoded(await Promise.all(images.map((image) => decodeGrey(image, size))));
+      return this.annotateDecoded(await Promise.all(images.map((image) => decodeGrey(image, size, resize))));
     },
     async annotateDecoded(decoded) {
       const examples = decoded.map((image) => ({ pixels: image.data }) as TrainingExample);

@@ -2,10 +2,11 @@ import { cpSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Annotation, Annotator } from '../cascade/annotator.js';
-import { decodeGrey, type GreyImage } from '../datasets/images/decode.js';
+import { decodingOf } from '../cascade/bundle/format.js';
+import type { GreyImage } from '../datasets/images/decode.js';
+import { createDecodePool, type DecodePool } from '../datasets/images/decode-pool.js';
 import type { SkippedItem } from '../datasets/record.js';
 import { isCxrError } from '../errors.js';
-import { mapConcurrently } from '../map-concurrently.js';
 import type { Catalog } from '../store/catalog.js';
 import { acquireBuildLock, commitBuilding, startBuilding } from '../store/index-builds.js';
 import { IndexStore } from '../store/index-store.js';
@@ -18,8 +19,8 @@ export const BuildOptions = z.object({
   dataset: z.string().optional(),
   /** Images annotated per forward pass. */
   batchSize: z.number().int().min(1).max(1024).default(32),
-  /** Images decoded at the same time. */
-  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Threads that decode images beside the model (default: one less than the cores). */
+  decodeThreads: z.number().int().min(1).max(64).optional(),
 });
 export type BuildOptions = z.input<typeof BuildOptions>;
 
@@ -76,34 +77,8 @@ export async function buildIndex(
       const todo = images.filter((image) => !done.has(image.imageId));
       const report = (n: number) => hooks.onProgress?.({ stage: 'annotate', done: n, total: images.length });
       report(done.size);
-      // A pipeline: the next batch decodes (sharp's own threads) while this one is annotated (ONNX Runtime's
-      // threads, or wasm). At the 64² CPU default decoding costs more than the model (bench/annotate).
-      const size = annotator.manifest.preprocessing.decodeSize;
-      const batches = Array.from({ length: Math.ceil(todo.length / options.batchSize) }, (_, b) =>
-        todo.slice(b * options.batchSize, (b + 1) * options.batchSize),
-      );
-      let decoding =
-        batches.length > 0 ? decodeAll(batches[0] as CatalogImage[], size, options.concurrency) : undefined;
-      for (const [b, batch] of batches.entries()) {
-        const decoded = await (decoding as Promise<Array<GreyImage | SkippedItem>>);
-        if (hooks.signal?.aborted) return { ...result, interrupted: true };
-        const next = batches[b + 1];
-        decoding = next === undefined ? undefined : decodeAll(next, size, options.concurrency);
-        const ready = batch.flatMap((image, i) => {
-          const outcome = decoded[i] as GreyImage | SkippedItem;
-          if ('code' in outcome) {
-            result.skipped.push(outcome);
-            return [];
-          }
-          return [{ image, pixels: outcome }];
-        });
-        const annotations = await annotator.annotateDecoded(ready.map((r) => r.pixels));
-        store.transaction(() => {
-          for (const [i, { image }] of ready.entries()) store.upsert(toIndexEntry(image, annotations[i] as Annotation));
-        });
-        result.indexed += ready.length;
-        report(result.indexed + result.skipped.length);
-      }
+      await annotateAll(todo, annotator, store, options, result, report, hooks.signal);
+      if (result.interrupted) return result;
       const dimensions = await dimensionsOf(annotator, store);
       writeMeta(store, annotator, dimensions);
       for (const kind of EMBEDDING_KINDS) {
@@ -120,6 +95,57 @@ export async function buildIndex(
     }
   } finally {
     release();
+  }
+}
+
+/**
+ * Annotates and stores images batch by batch, as a pipeline: the next batch decodes on the pool's threads while
+ * this one is annotated (ONNX Runtime's threads, or wasm) and written (this thread). At the 64² CPU default one
+ * image's decoding costs about as much CPU as the whole cascade (bench/annotate). Each batch is committed, so an
+ * interrupted build keeps what it did; an abort stops after the batch in hand.
+ */
+async function annotateAll(
+  todo: CatalogImage[],
+  annotator: Annotator,
+  store: IndexStore,
+  options: z.output<typeof BuildOptions>,
+  result: BuildResult,
+  report: (done: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (todo.length === 0) return;
+  const batches = Array.from({ length: Math.ceil(todo.length / options.batchSize) }, (_, b) =>
+    todo.slice(b * options.batchSize, (b + 1) * options.batchSize),
+  );
+  const pool = createDecodePool(decodingOf(annotator.manifest), options.decodeThreads);
+  let decoding: Promise<Array<GreyImage | SkippedItem>> | undefined = decodeAll(batches[0] as CatalogImage[], pool);
+  try {
+    for (const [b, batch] of batches.entries()) {
+      const decoded = await (decoding as Promise<Array<GreyImage | SkippedItem>>);
+      if (signal?.aborted) {
+        result.interrupted = true;
+        return;
+      }
+      const next = batches[b + 1];
+      decoding = next === undefined ? undefined : decodeAll(next, pool);
+      const ready = batch.flatMap((image, i) => {
+        const outcome = decoded[i] as GreyImage | SkippedItem;
+        if ('code' in outcome) {
+          result.skipped.push(outcome);
+          return [];
+        }
+        return [{ image, pixels: outcome }];
+      });
+      const annotations = await annotator.annotateDecoded(ready.map((r) => r.pixels));
+      store.transaction(() => {
+        for (const [i, { image }] of ready.entries()) store.upsert(toIndexEntry(image, annotations[i] as Annotation));
+      });
+      result.indexed += ready.length;
+      report(result.indexed + result.skipped.length);
+    }
+  } finally {
+    decoding?.catch(() => undefined); // a batch still decoding when we stop: its result is not wanted
+    await pool.close();
   }
 }
 
@@ -141,14 +167,16 @@ async function dimensionsOf(annotator: Annotator, store: IndexStore): Promise<nu
   return probe?.embeddings.final.length ?? 0;
 }
 
-/** Decodes images a few at a time; a file that fails becomes a skipped item with its code, not an error. */
-function decodeAll(images: CatalogImage[], size: number, concurrency: number): Promise<Array<GreyImage | SkippedItem>> {
-  return mapConcurrently(images, concurrency, async (image): Promise<GreyImage | SkippedItem> => {
-    try {
-      return await decodeGrey(image.file, size);
-    } catch (error) {
-      if (!isCxrError(error)) throw error;
-      return { code: error.code, item: image.imageId, message: error.message };
-    }
-  });
+/** Decodes a batch on the pool; a file that fails becomes a skipped item with its code, not an error. */
+function decodeAll(images: CatalogImage[], pool: DecodePool): Promise<Array<GreyImage | SkippedItem>> {
+  return Promise.all(
+    images.map(async (image): Promise<GreyImage | SkippedItem> => {
+      try {
+        return await pool.decode(image.file);
+      } catch (error) {
+        if (!isCxrError(error)) throw error;
+        return { code: error.code, item: image.imageId, message: error.message };
+      }
+    }),
+  );
 }

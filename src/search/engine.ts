@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Annotation, Annotator } from '../cascade/annotator.js';
-import { decodeGrey } from '../datasets/images/decode.js';
 import { cxrError } from '../errors.js';
 import { toIndexEntry } from '../indexer/entry.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
@@ -269,9 +268,7 @@ export class SearchEngine {
    */
   async addImages(images: Array<{ imageId: string; dataset: string; file: string; view?: string }>): Promise<string[]> {
     const annotator = await this.annotator();
-    const size = annotator.manifest.preprocessing.decodeSize;
-    const decoded = await Promise.all(images.map((image) => decodeGrey(image.file, size)));
-    const annotations = await annotator.annotateDecoded(decoded);
+    const annotations = await annotator.annotate(images.map((image) => image.file));
     const entries = images.map((image, i) =>
       toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
     );

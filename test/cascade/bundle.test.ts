@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/cascade/backend.js';
+import { decodingOf } from '../../src/cascade/bundle/format.js';
 import { loadBundle } from '../../src/cascade/bundle/load.js';
 import { cascadeAnnotator, saveBundle } from '../../src/cascade/bundle/save.js';
 import { type TrainedCascade, trainCascade } from '../../src/cascade/cascade.js';
+import { decodeGrey } from '../../src/datasets/images/decode.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { sampleTrainingSet } from '../helpers/sample-training.js';
 
@@ -59,6 +61,24 @@ describe('model bundles', () => {
       expect(manifest.baseClasses).toContain(a.disease);
     }
     loaded.dispose();
+  });
+
+  it('records its resize kernel; a bundle from before that was recorded reads images with lanczos3 as it was trained', async () => {
+    const dir = join(root, 'bundle-legacy');
+    const manifest = await saveBundle(cascade, dir);
+    expect(manifest.preprocessing.resize).toBe('area');
+    const manifestPath = join(dir, 'bundle.json');
+    const { resize: _, ...legacyPreprocessing } = manifest.preprocessing;
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, preprocessing: legacyPreprocessing }));
+    const legacy = await loadBundle(dir, { runtime: 'tfjs' });
+    expect(decodingOf(legacy.manifest)).toEqual({ size: manifest.preprocessing.decodeSize, resize: 'lanczos3' });
+    const size = manifest.preprocessing.decodeSize;
+    const [viaFile] = await legacy.annotate([images[0] as string]);
+    const [lanczos] = await legacy.annotateDecoded([await decodeGrey(images[0] as string, size, 'lanczos3')]);
+    const [area] = await legacy.annotateDecoded([await decodeGrey(images[0] as string, size, 'area')]);
+    expect(viaFile?.embeddings.final).toEqual(lanczos?.embeddings.final);
+    expect(viaFile?.embeddings.final).not.toEqual(area?.embeddings.final);
+    legacy.dispose();
   });
 
   it('refuses a missing bundle, another version and changed files, with codes', async () => {

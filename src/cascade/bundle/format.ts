@@ -1,3 +1,5 @@
+import type { ResizeKernel } from '../../datasets/images/decode.js';
+
 /** A model bundle on disk: `bundle.json` (this manifest) beside the models it names. */
 export const BUNDLE_FORMAT = 'cxr-bundle';
 /** Bumped whenever a bundle written by this version cannot be read by the previous one, or the other way round. */
@@ -9,7 +11,8 @@ export interface BundleManifest {
   created: string;
   /** sha256 over every other file of the bundle, in name order. */
   contentHash: string;
-  preprocessing: { decodeSize: number; crop: number; channels: 1; normalise: 'centre' };
+  /** `resize`: absent in bundles written before it was recorded, which were trained on sharp's lanczos3. */
+  preprocessing: { decodeSize: number; crop: number; channels: 1; normalise: 'centre'; resize?: ResizeKernel };
   /** The mined classes, the first CNN's classes (the same) and the final CNN's (refined) classes. */
   baseClasses: string[];
   firstClasses: string[];
@@ -25,4 +28,9 @@ export interface BundleManifest {
   rnn: Record<string, unknown>;
   options: Record<string, unknown>;
   metrics: unknown[];
+}
+
+/** How a bundle's images are brought to its input: the decode side and the resize kernel it was trained with. */
+export function decodingOf(manifest: BundleManifest): { size: number; resize: ResizeKernel } {
+  return { size: manifest.preprocessing.decodeSize, resize: manifest.preprocessing.resize ?? 'lanczos3' };
 }

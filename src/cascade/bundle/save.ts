@@ -47,7 +47,13 @@ export function bundleManifest(cascade: TrainedCascade, hash: string): BundleMan
     version: BUNDLE_VERSION,
     created: new Date().toISOString(),
     contentHash: hash,
-    preprocessing: { decodeSize: cascade.geometry.size, crop: cascade.geometry.crop, channels: 1, normalise: 'centre' },
+    preprocessing: {
+      decodeSize: cascade.geometry.size,
+      crop: cascade.geometry.crop,
+      channels: 1,
+      normalise: 'centre',
+      resize: 'area', // what loadTrainingSet decodes with
+    },
     baseClasses: cascade.baseClasses,
     firstClasses: cascade.firstClasses,
     finalClasses: cascade.finalClasses,

@@ -1,4 +1,4 @@
-import { decodeGrey } from '../../datasets/images/decode.js';
+import { decodeGrey, type ResizeKernel } from '../../datasets/images/decode.js';
 import { resolveInside } from '../../datasets/paths.js';
 import type { SkippedItem } from '../../datasets/record.js';
 import { isCxrError } from '../../errors.js';
@@ -26,6 +26,8 @@ export interface LoadOptions {
   dataset?: string;
   /** Side the images are decoded at (the model input plus a margin for random crops). */
   size: number;
+  /** How images are brought to `size`: new training uses `area`; evaluating a bundle uses what it was trained on. */
+  resize?: ResizeKernel;
   concurrency?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -58,7 +60,7 @@ export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): P
   const examples = await mapConcurrently(rows, options.concurrency ?? 4, async (row) => {
     try {
       const root = (JSON.parse(row.options) as { images?: string }).images ?? '.';
-      const image = await decodeGrey(resolveInside(root, row.path), options.size);
+      const image = await decodeGrey(resolveInside(root, row.path), options.size, options.resize);
       return {
         imageId: row.image_id,
         split: row.split,

@@ -1,6 +1,7 @@
 import type { Split } from '../../labels/splits.js';
 import type { Catalog } from '../../store/catalog.js';
 import type { Annotator } from '../annotator.js';
+import { decodingOf } from '../bundle/format.js';
 import { loadTrainingSet } from '../data/training-set.js';
 import { aurocPerClass } from './auroc.js';
 import { type BleuScores, corpusBleu } from './bleu.js';
@@ -25,7 +26,7 @@ export async function evaluateBundle(
   const split = options.split ?? 'test';
   const set = await loadTrainingSet(catalog, {
     dataset: options.dataset,
-    size: annotator.manifest.preprocessing.decodeSize,
+    ...decodingOf(annotator.manifest),
   });
   const classes = annotator.manifest.baseClasses;
   const held = set.examples.filter((e) => e.split === split && classes.includes(e.className));

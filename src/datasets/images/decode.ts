@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { CxrError, cxrError } from '../../errors.js';
 import { decodeDicom, isDicom } from './dicom.js';
+import { decodePngGrey } from './png.js';
+import { resizeArea } from './resize.js';
 
 export interface GreyImage {
   width: number;
@@ -17,18 +19,35 @@ export interface ImageInfo {
 }
 
 /**
+ * How an image is brought to the model's size. `area` (area averaging, resize.ts) since bundles record it;
+ * `lanczos3` (sharp's default) is what bundles written before were trained on, kept so they read as they did.
+ */
+export type ResizeKernel = 'area' | 'lanczos3';
+
+/**
  * Any chest X-ray file (PNG, JPEG, TIFF; 8 or 16 bit; grey or RGB; DICOM) to grey values in [0, 1], resized to
  * `size`×`size` when given (the model's input). Failures carry IMAGE_MISSING, IMAGE_CORRUPT, IMAGE_UNSUPPORTED or
  * DICOM_COMPRESSED_UNSUPPORTED.
  */
-export async function decodeGrey(input: string | Uint8Array, size?: number): Promise<GreyImage> {
+export async function decodeGrey(
+  input: string | Uint8Array,
+  size?: number,
+  resize: ResizeKernel = 'area',
+): Promise<GreyImage> {
   const bytes = typeof input === 'string' ? await readBytes(input) : input;
   const name = typeof input === 'string' ? input : 'image';
   if (isDicom(bytes)) {
     const dicom = decodeDicom(bytes, name);
     if (size === undefined) return dicom;
-    return resizeGrey(dicom, size);
+    return resize === 'area' ? resizeArea(dicom, size) : resizeWithSharp(dicom, size);
   }
+  if (size !== undefined && resize === 'lanczos3') return decodeWithSharp(bytes, name, size);
+  const full = decodePngGrey(bytes, name) ?? (await decodeWithSharp(bytes, name));
+  return size === undefined ? full : resizeArea(full, size);
+}
+
+/** Every format sharp reads, resized by sharp (lanczos3) when `size` is given. */
+async function decodeWithSharp(bytes: Uint8Array, name: string, size?: number): Promise<GreyImage> {
   try {
     let pipeline = sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('grey16');
     if (size !== undefined) pipeline = pipeline.resize(size, size, { fit: 'fill' });
@@ -66,7 +85,7 @@ export async function inspectImage(path: string, decode: boolean): Promise<Image
   }
 }
 
-async function resizeGrey(image: GreyImage, size: number): Promise<GreyImage> {
+async function resizeWithSharp(image: GreyImage, size: number): Promise<GreyImage> {
   const input = Uint16Array.from(image.data, (v) => Math.round(v * 65535));
   const { data } = await sharp(input, { raw: { width: image.width, height: image.height, channels: 1 } })
     .resize(size, size, { fit: 'fill' })

@@ -53,7 +53,9 @@ export function renderStudy(study: SampleStudy, seed: number, size: number): Flo
 export function toGreyPng(pixels: Float32Array, size: number): Promise<Buffer> {
   const bytes = Buffer.alloc(pixels.length);
   for (let i = 0; i < pixels.length; i++) bytes[i] = Math.round((pixels[i] as number) * 255);
+  // Without b-w, sharp writes one raw channel as RGB: three equal channels, a bigger file, a slower decode.
   return sharp(bytes, { raw: { width: size, height: size, channels: 1 } })
+    .toColourspace('b-w')
     .png({ compressionLevel: 1, adaptiveFiltering: false })
     .toBuffer();
 }

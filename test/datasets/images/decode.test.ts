@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { decodeGrey, readImageInfo } from '../../../src/datasets/images/decode.js';
+import { resizeArea } from '../../../src/datasets/images/resize.js';
 import { tempDir, writeDicom, writeImage, writeText } from '../../helpers/fixtures.js';
 
 const dir = tempDir();
@@ -32,6 +34,22 @@ describe('decodeGrey', () => {
       expect((await readImageInfo(path)).format).toBe(format === 'jpeg' ? 'jpeg' : format);
     });
   }
+
+  it('resizes by area averaging, or as sharp does (lanczos3) for bundles trained that way', async () => {
+    const path = await writeImage(join(dir, 'kernels.png'), { width: 90, height: 70, channels: 3 });
+    const full = await decodeGrey(path);
+    expect((await decodeGrey(path, 30)).data).toEqual(resizeArea(full, 30).data);
+    const { data } = await sharp(path)
+      .removeAlpha()
+      .toColourspace('grey16')
+      .resize(30, 30, { fit: 'fill' })
+      .raw({
+        depth: 'ushort',
+      })
+      .toBuffer({ resolveWithObject: true });
+    const lanczos = Float32Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length / 2), (v) => v / 65535);
+    expect((await decodeGrey(path, 30, 'lanczos3')).data).toEqual(lanczos);
+  });
 
   it('keeps 16-bit precision (values between 8-bit steps survive)', async () => {
     const path = await writeImage(join(dir, 'fine.png'), { bits: 16, width: 1000, height: 2 });

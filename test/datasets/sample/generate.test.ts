@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { GALLERY_FINDINGS, renderGallery } from '../../../src/datasets/sample/gallery.js';
 import { renderStudy, sampleStudy, writeSampleDataset } from '../../../src/datasets/sample/generate.js';
@@ -22,6 +23,8 @@ describe('the built-in sample dataset', () => {
     expect(readFileSync(join(a, 'ground-truth.jsonl'), 'utf8')).toBe(
       readFileSync(join(b, 'ground-truth.jsonl'), 'utf8'),
     );
+    const meta = await sharp(join(a, 'images', `${image}.png`)).metadata();
+    expect([meta.format, meta.channels, meta.depth]).toEqual(['png', 1, 'uchar']); // grey, as X-rays are
     const other = renderStudy(sampleStudy(6, 3), 6, 64);
     expect(Array.from(other)).not.toEqual(Array.from(renderStudy(sampleStudy(5, 3), 5, 64)));
   });

@@ -1,0 +1,46 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { cxrError, type ErrorCode } from '../../errors.js';
+import type { GreyImage, ResizeKernel } from './decode.js';
+import type { DecodeOutcome, DecodeTask } from './decode-worker.js';
+
+export interface DecodePool {
+  /** Decodes one file on a pool thread; failures reject with the CxrError decodeGrey would have thrown. */
+  decode(file: string): Promise<GreyImage>;
+  close(): Promise<void>;
+}
+
+/**
+ * Image decoding on worker threads, so that reading and resizing the next images runs beside the model (ONNX
+ * Runtime's own threads) and beside SQLite writes on the main thread, instead of taking turns with them.
+ * `threads` defaults to one less than the cores: the main thread also works.
+ */
+export function createDecodePool(target: { size: number; resize: ResizeKernel }, threads?: number): DecodePool {
+  const count = Math.max(1, threads ?? availableParallelism() - 1);
+  const pool = new Piscina<DecodeTask, DecodeOutcome>({
+    ...workerSource(),
+    minThreads: count,
+    maxThreads: count,
+    // The pool is idle between a build's batches only briefly; keep its threads.
+    idleTimeout: Number.POSITIVE_INFINITY,
+  });
+  return {
+    async decode(file) {
+      const outcome = await pool.run({ file, size: target.size, resize: target.resize });
+      if ('code' in outcome) throw cxrError(outcome.code as ErrorCode, outcome.message, { path: file });
+      return outcome;
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+/**
+ * The worker's file: the compiled `.js` beside this module, or, when this module runs from TypeScript source
+ * (tests, benches, `tsx`), the `.ts` file with tsx's loader, which a worker thread does not inherit from a test
+ * runner's own transform.
+ */
+function workerSource(): { filename: string; execArgv?: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename = new URL(`./decode-worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  return fromSource ? { filename, execArgv: ['--import', 'tsx'] } : { filename };
+}
