@@ -27,6 +27,7 @@ interface BuildCliOptions extends BackendOptions, TrainingCliOptions {
   labels: string;
   minCases: string;
   batch: string;
+  decodeThreads?: string;
   json?: boolean;
 }
 
@@ -50,6 +51,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--labels <source>', 'ground truth for label mining: auto | mesh | dataset | reports', 'auto')
     .option('--min-cases <n>', 'images a pattern needs to become a class', '30')
     .option('--batch <n>', 'images per annotation batch', '32')
+    .option('--decode-threads <n>', 'threads decoding images beside the model (default: cores - 1)')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (format: string | undefined, source: string | undefined, options: BuildCliOptions) => {
       await selectBackend(backendRequest(options));
@@ -65,7 +67,13 @@ export function registerBuildCommand(program: Command): void {
           catalog,
           bundleDir,
           options.index,
-          { dataset, batchSize: integerOption('batch', options.batch, 1, 1024) },
+          {
+            dataset,
+            batchSize: integerOption('batch', options.batch, 1, 1024),
+            ...(options.decodeThreads === undefined
+              ? {}
+              : { decodeThreads: integerOption('decode-threads', options.decodeThreads, 1, 64) }),
+          },
           { json: options.json, signal: controller.signal },
         );
         if (options.json) console.log(JSON.stringify({ index: options.index, ...result }, null, 2));

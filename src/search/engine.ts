@@ -202,16 +202,16 @@ export class SearchEngine {
   }
 
   /** An indexed image's full record, without its embeddings. */
-  entry(imageId: string): Omit<StoredEntry, 'embeddings'> {
-    const { embeddings: _, ...rest } = this.stored(imageId);
-    return rest;
+  entry(imageId: string): StoredEntry {
+    const [entry] = this.index.store.entries([this.labelOf(imageId)]);
+    if (entry === undefined) throw notIndexed(imageId);
+    return entry;
   }
 
-  private stored(imageId: string): StoredEntry {
+  private labelOf(imageId: string): number {
     const label = this.index.store.labelOf(imageId);
-    const [entry] = label === undefined ? [] : this.index.store.entries([label]);
-    if (entry === undefined) throw cxrError('ENTRY_NOT_FOUND', `no indexed image '${imageId}'`, { id: imageId });
-    return entry;
+    if (label === undefined) throw notIndexed(imageId);
+    return label;
   }
 
   /** The stored file of an indexed image (the only way a file path is ever reached). */
@@ -305,8 +305,10 @@ export class SearchEngine {
 
   private async queryVector(image: ImageQuery, kind: EmbeddingKind = 'final') {
     if ('id' in image) {
-      const entry = this.stored(image.id);
-      return { vector: entry.embeddings[kind], kind, source: 'id' as const, excludeLabel: entry.label };
+      const label = this.labelOf(image.id);
+      const vector = this.index.store.embedding(label, kind);
+      if (vector === undefined) throw notIndexed(image.id);
+      return { vector, kind, source: 'id' as const, excludeLabel: label };
     }
     if ('vector' in image) {
       const vector = Float32Array.from(image.vector);
@@ -365,4 +367,8 @@ function checkK(k: number): number {
 function round(value: number, digits = 2): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
+}
+
+function notIndexed(imageId: string) {
+  return cxrError('ENTRY_NOT_FOUND', `no indexed image '${imageId}'`, { id: imageId });
 }

@@ -38,8 +38,8 @@ export interface IndexEntry {
   embeddings: { first: Float32Array; final: Float32Array };
 }
 
-/** An entry as stored, with its label. */
-export interface StoredEntry extends IndexEntry {
+/** An entry as stored, with its label; without its embeddings (read those with `embedding`). */
+export interface StoredEntry extends Omit<IndexEntry, 'embeddings'> {
   label: number;
   addedAt: string;
 }
@@ -62,8 +62,6 @@ interface EntryRow {
   alternatives: string;
   truth: string;
   report: string | null;
-  first: Buffer;
-  final: Buffer;
   added_at: string;
 }
 
@@ -195,14 +193,25 @@ export class IndexStore {
 
   entries(labels: number[]): StoredEntry[] {
     if (labels.length === 0) return [];
-    const rows = this.sql(`SELECT * FROM entries WHERE label IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(labels),
-    ) as EntryRow[];
+    // Every column but the two embeddings: a hit never shows them, and they are most of a row's bytes.
+    const rows = this.sql(
+      `SELECT label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity, locations,
+         confidence, reading_confidence, alternatives, truth, report, added_at
+       FROM entries WHERE label IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(labels)) as EntryRow[];
     const findings = this.sql(
       `SELECT * FROM findings WHERE label IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
     ).all(JSON.stringify(labels)) as FindingRow[];
     const byLabel = new Map(rows.map((row) => [row.label, toEntry(row, findings)]));
     return labels.map((label) => byLabel.get(label)).filter((entry): entry is StoredEntry => entry !== undefined);
+  }
+
+  /** One image's stored embedding of a kind. */
+  embedding(label: number, kind: EmbeddingKind): Float32Array | undefined {
+    const row = this.sql(`SELECT ${kind} AS blob FROM entries WHERE label = ?`).get(label) as
+      | { blob: Buffer }
+      | undefined;
+    return row === undefined ? undefined : fromBlob(row.blob);
   }
 
   /** Every stored embedding of a kind, in label order (for rebuilding HNSW and for exact scoring). */
@@ -269,7 +278,6 @@ function toEntry(row: EntryRow, findings: FindingRow[]): StoredEntry {
       findings: own.filter((f) => f.source === 'truth').map(asFinding),
     },
     ...(row.report === null ? {} : { report: row.report }),
-    embeddings: { first: fromBlob(row.first), final: fromBlob(row.final) },
     addedAt: row.added_at,
   };
 }

@@ -58,7 +58,7 @@ describe('HTTP API', () => {
     const like = await request(app).post('/api/search').send({ like: someId, k: 3 }).expect(200);
     expect(like.body.plan.image.query).toBe('id');
     expect(like.body.hits.map((h: { imageId: string }) => h.imageId)).not.toContain(someId);
-    const vector = Array.from(engine.index.store.entries([1])[0]?.embeddings.final ?? []);
+    const vector = Array.from(engine.index.store.embedding(1, 'final') ?? []);
     const byVector = await request(app).post('/api/search').send({ vector, k: 1 }).expect(200);
     expect(byVector.body.hits[0].why.distance).toBeCloseTo(0, 4);
     expectError(
