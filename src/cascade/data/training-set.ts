@@ -1,4 +1,6 @@
-import { decodeGrey, type ResizeKernel } from '../../datasets/images/decode.js';
+import { availableParallelism } from 'node:os';
+import type { ResizeKernel } from '../../datasets/images/decode.js';
+import { createDecodePool } from '../../datasets/images/decode-pool.js';
 import { resolveInside } from '../../datasets/paths.js';
 import type { SkippedItem } from '../../datasets/record.js';
 import { isCxrError } from '../../errors.js';
@@ -28,7 +30,8 @@ export interface LoadOptions {
   size: number;
   /** How images are brought to `size`: new training uses `area`; evaluating a bundle uses what it was trained on. */
   resize?: ResizeKernel;
-  concurrency?: number;
+  /** Threads decoding images (default: every core). */
+  threads?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -57,10 +60,13 @@ export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): P
     .all(...(options.dataset === undefined ? [] : [options.dataset])) as Row[];
   const skipped: SkippedItem[] = [];
   let done = 0;
-  const examples = await mapConcurrently(rows, options.concurrency ?? 4, async (row) => {
+  // Nothing else runs while the set loads, so every core decodes.
+  const threads = options.threads ?? availableParallelism();
+  const pool = createDecodePool({ size: options.size, resize: options.resize ?? 'area' }, threads);
+  const examples = await mapConcurrently(rows, 4 * threads, async (row) => {
     try {
       const root = (JSON.parse(row.options) as { images?: string }).images ?? '.';
-      const image = await decodeGrey(resolveInside(root, row.path), options.size, options.resize);
+      const image = await pool.decode(resolveInside(root, row.path));
       return {
         imageId: row.image_id,
         split: row.split,
@@ -75,6 +81,6 @@ export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): P
     } finally {
       options.onProgress?.(++done, rows.length);
     }
-  });
+  }).finally(() => pool.close());
   return { examples: examples.filter((e): e is TrainingExample => e !== undefined), size: options.size, skipped };
 }
