@@ -3,7 +3,7 @@
  * back as its error code and message (an error thrown across threads would lose its code).
  */
 import { isCxrError } from '../../errors.js';
-import { decodeGrey, type GreyImage, type ResizeKernel } from './decode.js';
+import { decodeGreyBytes, type GreyImage, type ResizeKernel, readImageFileSync } from './decode.js';
 
 export interface DecodeTask {
   file: string;
@@ -15,7 +15,7 @@ export type DecodeOutcome = GreyImage | { code: string; message: string };
 
 export default async function decodeTask({ file, size, resize }: DecodeTask): Promise<DecodeOutcome> {
   try {
-    return await decodeGrey(file, size, resize);
+    return await decodeGreyBytes(readImageFileSync(file), file, size, resize);
   } catch (error) {
     if (!isCxrError(error)) throw error;
     return { code: error.code, message: error.message };

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { CxrError, cxrError } from '../../errors.js';
 import { decodeDicom, isDicom } from './dicom.js';
@@ -35,7 +36,16 @@ export async function decodeGrey(
   resize: ResizeKernel = 'area',
 ): Promise<GreyImage> {
   const bytes = typeof input === 'string' ? await readBytes(input) : input;
-  const name = typeof input === 'string' ? input : 'image';
+  return decodeGreyBytes(bytes, typeof input === 'string' ? input : 'image', size, resize);
+}
+
+/** decodeGrey of bytes already read; `name` (the file) is what errors mention. */
+export async function decodeGreyBytes(
+  bytes: Uint8Array,
+  name: string,
+  size?: number,
+  resize: ResizeKernel = 'area',
+): Promise<GreyImage> {
   if (isDicom(bytes)) {
     const dicom = decodeDicom(bytes, name);
     if (size === undefined) return dicom;
@@ -96,14 +106,31 @@ async function resizeWithSharp(image: GreyImage, size: number): Promise<GreyImag
   return { width: size, height: size, data: Float32Array.from(samples, (v) => v / 65535) };
 }
 
+// fs.readFile with a callback: fs.promises.readFile reads in chunks and cost ~0.28 ms of CPU for a 63 KB PNG here,
+// this ~0.1 ms (bench: the index build reads every file once).
+const readFileAsync = promisify(readFile);
+
 async function readBytes(path: string): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    return await readFileAsync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw cxrError('IMAGE_MISSING', `image file not found: ${path}`, { path });
-    throw cxrError('IMAGE_CORRUPT', `cannot read ${path}: ${(error as Error).message}`, { path });
+    throw readError(path, error);
   }
+}
+
+/** A file read without yielding, for worker threads, where blocking costs nothing and a read ~0.02 ms. */
+export function readImageFileSync(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw readError(path, error);
+  }
+}
+
+function readError(path: string, error: unknown): CxrError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return cxrError('IMAGE_MISSING', `image file not found: ${path}`, { path });
+  return cxrError('IMAGE_CORRUPT', `cannot read ${path}: ${(error as Error).message}`, { path });
 }
 
 /** A file that starts like an image format we read but fails to decode is corrupt; anything else is unsupported. */
