@@ -7,6 +7,7 @@ import type { GreyImage } from './decode.js';
  * for every image format, so training and annotation see the same pixels.
  */
 export function resizeArea(image: GreyImage, size: number): GreyImage {
+  if (image.width === size && image.height === size) return image;
   const columns = coverage(image.width, size);
   const rows = coverage(image.height, size);
   // Rows first: each input row is reduced to `size` values, then each output row mixes a few of those rows.
