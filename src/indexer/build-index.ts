@@ -98,6 +98,8 @@ export async function buildIndex(
   }
 }
 
+const DECODE_AHEAD = 2;
+
 /**
  * Annotates and stores images batch by batch, as a pipeline: the next batch decodes on the pool's threads while
  * this one is annotated (ONNX Runtime's threads, or wasm) and written (this thread). At the 64² CPU default one
@@ -118,16 +120,17 @@ async function annotateAll(
     todo.slice(b * options.batchSize, (b + 1) * options.batchSize),
   );
   const pool = createDecodePool(decodingOf(annotator.manifest), options.decodeThreads);
-  let decoding: Promise<Array<GreyImage | SkippedItem>> | undefined = decodeAll(batches[0] as CatalogImage[], pool);
+  // Decoding runs up to DECODE_AHEAD batches ahead, so a slow batch on either side does not stall the other.
+  const decoding = batches.slice(0, DECODE_AHEAD).map((batch) => decodeAll(batch, pool));
   try {
     for (const [b, batch] of batches.entries()) {
-      const decoded = await (decoding as Promise<Array<GreyImage | SkippedItem>>);
+      const decoded = await (decoding.shift() as Promise<Array<GreyImage | SkippedItem>>);
       if (signal?.aborted) {
         result.interrupted = true;
         return;
       }
-      const next = batches[b + 1];
-      decoding = next === undefined ? undefined : decodeAll(next, pool);
+      const ahead = batches[b + DECODE_AHEAD];
+      if (ahead !== undefined) decoding.push(decodeAll(ahead, pool));
       const ready = batch.flatMap((image, i) => {
         const outcome = decoded[i] as GreyImage | SkippedItem;
         if ('code' in outcome) {
@@ -144,7 +147,7 @@ async function annotateAll(
       report(result.indexed + result.skipped.length);
     }
   } finally {
-    decoding?.catch(() => undefined); // a batch still decoding when we stop: its result is not wanted
+    for (const pending of decoding) pending.catch(() => undefined); // decoded after we stopped: not wanted
     await pool.close();
   }
 }
