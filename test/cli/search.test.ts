@@ -21,6 +21,8 @@ describe('cxr build, search, add, remove', () => {
       sample.bundleDir,
       '--index',
       index,
+      '--decode-threads',
+      '2',
       '--json',
     ]);
     expect(built.status, built.stderr).toBe(0);
@@ -39,6 +41,16 @@ describe('cxr build, search, add, remove', () => {
     const bad = runCli(['search', '--index', index, '--filter', 'side=up']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^cxr: QUERY_INVALID: /);
+    const threads = runCli([
+      'build',
+      '--catalog',
+      sample.catalogPath,
+      '--bundle',
+      sample.bundleDir,
+      '--decode-threads',
+      '0',
+    ]);
+    expect(threads.stderr).toMatch(/^cxr: INVALID_OPTION: --decode-threads must be an integer from 1 to 64/);
     const none = runCli(['search', '--index', join(tempDir(), 'nothing')]);
     expect(none.stderr).toMatch(/^cxr: INDEX_NOT_FOUND: /);
   });

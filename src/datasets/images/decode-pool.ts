@@ -23,7 +23,7 @@ export function createDecodePool(target: { size: number; resize: ResizeKernel },
     maxThreads: count,
     // Every task of a batch goes to the workers at once: the main thread hands out queued tasks only when it is
     // free, and while ONNX Runtime runs a batch it is not (onnxruntime-node's run blocks it). With 4 per worker,
-    // a worker finished its 4 and waited; the build ran at 971 images/s, with 64 at 1,204 (bench/annotate).
+    // a worker finished its 4 and waited: the 64² build of the sample ran at 971 images/s, with 64 at 1,204.
     concurrentTasksPerWorker: 64,
     // The pool is idle between a build's batches only briefly; keep its threads.
     idleTimeout: Number.POSITIVE_INFINITY,
