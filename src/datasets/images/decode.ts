@@ -88,7 +88,11 @@ export async function inspectImage(path: string, decode: boolean): Promise<Image
   }
   try {
     const meta = await sharp(bytes).metadata();
-    if (decode) await sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'fill' }).raw().toBuffer();
+    // A PNG is checked by the reader that will decode it (a third of sharp's time); anything else by a small
+    // decode through sharp (JPEG shrinks on load, so this stays cheap for large files).
+    if (decode && decodePngGrey(bytes, path) === undefined) {
+      await sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'fill' }).raw().toBuffer();
+    }
     return { width: meta.width ?? 0, height: meta.height ?? 0, format: meta.format ?? 'unknown' };
   } catch (error) {
     throw asImageError(error, path, bytes);

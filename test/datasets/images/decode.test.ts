@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodeGrey, readImageInfo } from '../../../src/datasets/images/decode.js';
+import { decodeGrey, inspectImage, readImageInfo } from '../../../src/datasets/images/decode.js';
 import { resizeArea } from '../../../src/datasets/images/resize.js';
 import { tempDir, writeDicom, writeImage, writeText } from '../../helpers/fixtures.js';
 
@@ -49,6 +49,17 @@ describe('decodeGrey', () => {
       .toBuffer({ resolveWithObject: true });
     const lanczos = Float32Array.from(new Uint16Array(data.buffer, data.byteOffset, data.length / 2), (v) => v / 65535);
     expect((await decodeGrey(path, 30, 'lanczos3')).data).toEqual(lanczos);
+  });
+
+  it('checks a file as an import does: the header alone passes a truncated PNG, a full decode does not', async () => {
+    const good = await writeImage(join(dir, 'check.png'), { width: 120, height: 90 });
+    expect(await inspectImage(good, true)).toEqual({ width: 120, height: 90, format: 'png' });
+    const truncated = join(dir, 'check-truncated.png');
+    writeFileSync(truncated, readFileSync(good).subarray(0, 200));
+    expect(await inspectImage(truncated, false)).toMatchObject({ width: 120, height: 90 });
+    await expect(inspectImage(truncated, true)).rejects.toMatchObject({ code: 'IMAGE_CORRUPT' });
+    const jpeg = await writeImage(join(dir, 'check.jpeg'), { format: 'jpeg', width: 64, height: 48 });
+    expect(await inspectImage(jpeg, true)).toEqual({ width: 64, height: 48, format: 'jpeg' });
   });
 
   it('keeps 16-bit precision (values between 8-bit steps survive)', async () => {
