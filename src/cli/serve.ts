@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import { loadBundle } from '../cascade/bundle/load.js';
@@ -48,6 +49,8 @@ export async function startServer(
       await selectBackend(backendRequest(options));
       return loadBundle(bundle);
     },
+    // Uploads decode beside the event loop: other requests do not wait behind a large image.
+    decodeThreads: Math.max(1, availableParallelism() - 1),
   });
   const app = createApp({
     engine,

@@ -27,7 +27,8 @@ export async function sampleServer(uploadLimit?: number): Promise<{
   await buildIndex(catalog, annotator, sample.bundleDir, indexDir);
   catalog.close();
   annotator.dispose();
-  const engine = SearchEngine.open(indexDir, { loadAnnotator: (bundle) => loadBundle(bundle) });
+  // As `cxr serve` does: uploads decode on a worker thread.
+  const engine = SearchEngine.open(indexDir, { loadAnnotator: (bundle) => loadBundle(bundle), decodeThreads: 1 });
   const log: string[] = [];
   const app = createApp({ engine, token: TOKEN, uploadLimit, log: (line) => log.push(line) });
   return { app, engine, indexDir, images: sample.images, log };

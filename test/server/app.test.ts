@@ -4,8 +4,9 @@ import type { Express } from 'express';
 import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadBundle } from '../../src/cascade/bundle/load.js';
 import { ERROR_CODES } from '../../src/errors.js';
-import type { SearchEngine } from '../../src/search/engine.js';
+import { SearchEngine } from '../../src/search/engine.js';
 import { createApp } from '../../src/server/app.js';
 import { OPENAPI } from '../../src/server/openapi.js';
 import { tempDir, writeDicom } from '../helpers/fixtures.js';
@@ -18,9 +19,10 @@ describe('HTTP API', () => {
   let log: string[];
   let png: Buffer;
   let someId: string;
+  let indexDir: string;
 
   beforeAll(async () => {
-    ({ app, engine, images, log } = await sampleServer());
+    ({ app, engine, images, log, indexDir } = await sampleServer());
     png = readFileSync(join(images, readdirSync(images).sort()[0] as string));
     someId = (
       engine.index.store.db.prepare('SELECT image_id FROM entries ORDER BY label LIMIT 1').get() as { image_id: string }
@@ -133,6 +135,23 @@ describe('HTTP API', () => {
     const small = createApp({ engine, token: TOKEN, uploadLimit: 1000, log: () => {} });
     expectError(await request(small).post('/api/search/image').attach('image', png, 'q.png'), 'UPLOAD_TOO_LARGE');
     expectError(await request(small).post('/api/annotate').attach('image', png, 'q.png'), 'UPLOAD_TOO_LARGE');
+  });
+
+  it('reads an upload on its decode thread exactly as on the main thread', async () => {
+    const inline = SearchEngine.open(indexDir, { loadAnnotator: (bundle) => loadBundle(bundle) });
+    try {
+      for (const file of readdirSync(images).sort().slice(0, 3)) {
+        const bytes = readFileSync(join(images, file));
+        const [pooled, local] = [await engine.annotate(bytes), await inline.annotate(bytes)];
+        expect(pooled.sequence).toEqual(local.sequence);
+        expect(pooled.embeddings.final).toEqual(local.embeddings.final);
+      }
+      await expect(engine.annotate(Buffer.from('\x89PNG\r\n\x1a\ncut', 'latin1'))).rejects.toMatchObject({
+        code: 'IMAGE_CORRUPT',
+      });
+    } finally {
+      await inline.close();
+    }
   });
 
   it('POST /api/annotate: the cascade reading of an upload, no search', async () => {

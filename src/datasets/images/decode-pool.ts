@@ -7,6 +7,8 @@ import type { DecodeOutcome, DecodeTask } from './decode-worker.js';
 export interface DecodePool {
   /** Decodes one file on a pool thread; failures reject with the CxrError decodeGrey would have thrown. */
   decode(file: string): Promise<GreyImage>;
+  /** Decodes bytes already in memory (an upload); `name` is what errors mention. */
+  decodeBytes(bytes: Uint8Array, name: string): Promise<GreyImage>;
   close(): Promise<void>;
 }
 
@@ -28,12 +30,14 @@ export function createDecodePool(target: { size: number; resize: ResizeKernel },
     // The pool is idle between a build's batches only briefly; keep its threads.
     idleTimeout: Number.POSITIVE_INFINITY,
   });
+  const run = async (source: DecodeTask['source'], name: string) => {
+    const outcome = await pool.run({ source, size: target.size, resize: target.resize });
+    if ('code' in outcome) throw cxrError(outcome.code as ErrorCode, outcome.message, { path: name });
+    return outcome;
+  };
   return {
-    async decode(file) {
-      const outcome = await pool.run({ file, size: target.size, resize: target.resize });
-      if ('code' in outcome) throw cxrError(outcome.code as ErrorCode, outcome.message, { path: file });
-      return outcome;
-    },
+    decode: (file) => run({ file }, file),
+    decodeBytes: (bytes, name) => run({ bytes, name }, name),
     close: () => pool.destroy(),
   };
 }

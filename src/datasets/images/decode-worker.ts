@@ -1,22 +1,24 @@
 /**
- * The body of a decode-pool thread: one image file to grey pixels at the model's size. A file that fails comes
- * back as its error code and message (an error thrown across threads would lose its code).
+ * The body of a decode-pool thread: one image (a file, or bytes already received) to grey pixels at the model's
+ * size. One that fails comes back as its error code and message (an error thrown across threads loses its code).
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { isCxrError } from '../../errors.js';
 import { decodeGreyBytes, type GreyImage, type ResizeKernel, readImageFileSync } from './decode.js';
 
 export interface DecodeTask {
-  file: string;
+  source: { file: string } | { bytes: Uint8Array; name: string };
   size: number;
   resize: ResizeKernel;
 }
 
 export type DecodeOutcome = GreyImage | { code: string; message: string };
 
-export default async function decodeTask({ file, size, resize }: DecodeTask): Promise<DecodeOutcome> {
+export default async function decodeTask({ source, size, resize }: DecodeTask): Promise<DecodeOutcome> {
   try {
-    return movable(await decodeGreyBytes(readImageFileSync(file), file, size, resize));
+    const [bytes, name] =
+      'file' in source ? [readImageFileSync(source.file), source.file] : [source.bytes, source.name];
+    return movable(await decodeGreyBytes(bytes, name, size, resize));
   } catch (error) {
     if (!isCxrError(error)) throw error;
     return { code: error.code, message: error.message };
