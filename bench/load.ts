@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../src/cascade/backend.js';
 import { loadBundle } from '../src/cascade/bundle/load.js';
+import { UPLOAD_DECODE_THREADS } from '../src/cli/serve.js';
 import { SearchEngine } from '../src/search/engine.js';
 import { createApp } from '../src/server/app.js';
 
@@ -20,7 +21,10 @@ const { values } = parseArgs({
   },
 });
 await selectBackend('wasm');
-const engine = SearchEngine.open(values.index as string, { loadAnnotator: (bundle) => loadBundle(bundle) });
+const engine = SearchEngine.open(values.index as string, {
+  loadAnnotator: (bundle) => loadBundle(bundle),
+  decodeThreads: UPLOAD_DECODE_THREADS, // as cxr serve
+});
 const app = createApp({ engine, log: () => {} });
 const server = await new Promise<Server>((resolve) => {
   const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -38,6 +38,9 @@ export function registerServeCommand(program: Command): void {
     });
 }
 
+/** Uploads decode beside the event loop (all cores but the one it runs on): no request waits behind a large image. */
+export const UPLOAD_DECODE_THREADS = Math.max(1, availableParallelism() - 1);
+
 /** Opens the index and listens; resolves once listening, with the address. Used by `serve` and the quickstart. */
 export async function startServer(
   options: ServeCliOptions,
@@ -49,8 +52,7 @@ export async function startServer(
       await selectBackend(backendRequest(options));
       return loadBundle(bundle);
     },
-    // Uploads decode beside the event loop: other requests do not wait behind a large image.
-    decodeThreads: Math.max(1, availableParallelism() - 1),
+    decodeThreads: UPLOAD_DECODE_THREADS,
   });
   const app = createApp({
     engine,
