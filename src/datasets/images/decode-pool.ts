@@ -1,5 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+// Workers use sharp for the formats the project does not read itself. On glibc Linux sharp must be loaded by the
+// main thread before its workers, or its shared libraries unload when a worker exits (sharp's docs, issue #2263).
+import 'sharp';
 import { cxrError, type ErrorCode } from '../../errors.js';
 import type { GreyImage, ResizeKernel } from './decode.js';
 import type { DecodeOutcome, DecodeTask } from './decode-worker.js';
@@ -38,7 +41,8 @@ export function createDecodePool(target: { size: number; resize: ResizeKernel },
   return {
     decode: (file) => run({ file }, file),
     decodeBytes: (bytes, name) => run({ bytes, name }, name),
-    close: () => pool.destroy(),
+    // Queued tasks are dropped, running ones finish: a worker stopped inside sharp can take the process down.
+    close: () => pool.close({ force: true }),
   };
 }
 
