@@ -8,6 +8,10 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 /** Rec. 709 luma weights in 1/32768ths; they sum to 32768, so a pixel with R = G = B (an X-ray) keeps its value. */
 const LUMA = [6966, 23436, 2366] as const;
 const BYTE = 1 / 255;
+/** sharp's own default limit (limitInputPixels), so both readers refuse the same images. */
+const MAX_PIXELS = 0x3fff * 0x3fff;
+/** Inflated bytes allowed past the image's size (some writers leave a little; more is not an image). */
+const SLACK = 65536;
 const LUMA_BYTE = 1 / (32768 * 255);
 
 interface Header {
@@ -28,14 +32,19 @@ export function decodePngGrey(bytes: Uint8Array, name: string): GreyImage | unde
   if (!SIGNATURE.every((byte, i) => bytes[i] === byte)) return undefined;
   const { header, data, interlaced } = readChunks(bytes, name);
   if (header === undefined || interlaced) return undefined;
-  let pixels: Buffer;
-  try {
-    pixels = inflateSync(data);
-  } catch (error) {
-    throw corrupt(name, `its image data does not inflate (${(error as Error).message})`);
+  if (header.width * header.height > MAX_PIXELS) {
+    throw corrupt(name, `${header.width}×${header.height} is more than ${MAX_PIXELS} pixels`);
   }
   const rowBytes = (header.width * header.channels * header.bitDepth) / 8;
-  if (pixels.length < header.height * (rowBytes + 1)) throw corrupt(name, 'its image data is shorter than its size');
+  const expected = header.height * (rowBytes + 1);
+  let pixels: Buffer;
+  try {
+    // Bounded: a few KB of compressed zeros can claim gigabytes (an upload is 20 MB at most, inflated it need not be).
+    pixels = inflateSync(data, { maxOutputLength: expected + SLACK });
+  } catch (error) {
+    throw corrupt(name, `its image data does not inflate to its size (${(error as Error).message})`);
+  }
+  if (pixels.length < expected) throw corrupt(name, 'its image data is shorter than its size');
   return { width: header.width, height: header.height, data: unfilterToGrey(pixels, header, rowBytes, name) };
 }
 

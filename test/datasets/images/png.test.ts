@@ -159,18 +159,31 @@ describe('decodePngGrey', () => {
       );
     }
   });
+
+  it('refuses, without inflating them, data that inflates past its size and sizes sharp would refuse', () => {
+    // 50 MB of zeros compress to ~50 KB: inflating them whole would be the cost, not the file.
+    const bomb = withData(16, 16, deflateSync(Buffer.alloc(50_000_000)));
+    expect(() => decodePngGrey(bomb, 'bomb.png')).toThrowError(/does not inflate to its size/);
+    const huge = withData(20_000, 20_000, deflateSync(Buffer.alloc(10)));
+    expect(() => decodePngGrey(huge, 'huge.png')).toThrowError(/20000×20000 is more than 268402689 pixels/);
+  });
 });
 
 /** A one-row grey PNG whose row claims filter `filter`. */
 function handPngWithFilter(filter: number): Buffer {
+  return withData(4, 1, deflateSync(Buffer.from([filter, 1, 2, 3, 4])));
+}
+
+/** A grey 8-bit PNG of a claimed size whose data is `compressed`. */
+function withData(width: number, height: number, compressed: Buffer): Buffer {
   const header = Buffer.alloc(13);
-  header.writeUInt32BE(4, 0);
-  header.writeUInt32BE(1, 4);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
   header[8] = 8;
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from([filter, 1, 2, 3, 4]))),
+    chunk('IDAT', compressed),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
