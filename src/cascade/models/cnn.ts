@@ -31,6 +31,8 @@ export interface Cnn {
   classifier: tf.LayersModel;
   /** Image → pooled embedding (the same layers; what the RNN starts from and what search indexes). */
   embedder: tf.LayersModel;
+  /** Image → [embedding, class probabilities] in one forward pass (the same layers), for evaluation. */
+  readout: tf.LayersModel;
   embeddingSize: number;
   dispose(): void;
 }
@@ -59,9 +61,15 @@ export function createCnn(input: CnnOptions): Cnn {
     .apply(embedding) as tf.SymbolicTensor;
   const classifier = tf.model({ inputs: image, outputs: probabilities, name: `cnn_${options.architecture}` });
   const embedder = tf.model({ inputs: image, outputs: pooled, name: `cnn_${options.architecture}_embedding` });
+  const readout = tf.model({
+    inputs: image,
+    outputs: [pooled, probabilities],
+    name: `cnn_${options.architecture}_readout`,
+  });
   return {
     classifier,
     embedder,
+    readout,
     embeddingSize: pooled.shape.at(-1) as number,
     // The classifier holds every layer the embedder has: disposing it frees all weights.
     dispose: () => classifier.dispose(),

@@ -16,10 +16,8 @@ export function embedExamples(
     const slice = indices.slice(at, at + 64);
     const [embedding, probs] = tf.tidy(() => {
       const x = imageBatch(examples, slice, geometry.size, geometry.crop);
-      return [
-        cnn.embedder.predict(x) as tf.Tensor2D,
-        (cnn.classifier.predict(x) as tf.Tensor).arraySync() as number[][],
-      ] as const;
+      const [embedding, probs] = cnn.readout.predict(x) as [tf.Tensor2D, tf.Tensor2D];
+      return [embedding, probs.arraySync() as number[][]] as const;
     });
     parts.push(embedding);
     probabilities.push(...probs);

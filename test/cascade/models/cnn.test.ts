@@ -38,6 +38,24 @@ describe('the cascade CNN', () => {
     }
   }
 
+  it('reads embedding and probabilities in one pass, equal to embedder and classifier', () => {
+    const cnn = createCnn({ inputSize: 32, classes: 3, width: 0.25, dropout: 0.5 });
+    const before = tf.memory().numTensors;
+    const x = tf.randomUniform([4, 32, 32, 1], 0, 1, 'float32', 7);
+    const outputs = [
+      ...(cnn.readout.predict(x) as tf.Tensor[]),
+      cnn.embedder.predict(x) as tf.Tensor,
+      cnn.classifier.predict(x) as tf.Tensor,
+    ];
+    const [embedding, probabilities, alone, classified] = outputs.map((t) => t.arraySync() as number[][]);
+    tf.dispose([x, ...outputs]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(embedding).toEqual(alone);
+    expect(probabilities).toEqual(classified);
+    expect(probabilities?.[0]).toHaveLength(3);
+    cnn.dispose();
+  });
+
   it('shares its layers between classifier and embedder', () => {
     const cnn = createCnn({ inputSize: 32, classes: 3, width: 0.25 });
     const embedderWeights = new Set(cnn.embedder.weights.map((w) => w.name));
