@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { decodeGrey } from '../datasets/images/decode.js';
+import { decodeGrey, type GreyImage } from '../datasets/images/decode.js';
 import { LOCATION_WORDS, SEVERITY_WORDS, SIDE_WORDS } from '../labels/sequences.js';
 import { type BundleManifest, decodingOf } from './bundle/format.js';
 import { imageBatch } from './data/batches.js';
@@ -55,13 +55,13 @@ export interface AnnotatorParts {
 
 export function createAnnotator(parts: AnnotatorParts): Annotator {
   const { manifest } = parts;
-  const { size, resize } = decodingOf(manifest);
+  const size = manifest.preprocessing.decodeSize;
   const crop = manifest.preprocessing.crop;
   return {
     manifest,
     runtime: 'tfjs',
     async annotate(images) {
-      return this.annotateDecoded(await Promise.all(images.map((image) => decodeGrey(image, size, resize))));
+      return this.annotateDecoded(await decodeForBundle(manifest, images));
     },
     async annotateDecoded(decoded) {
       const examples = decoded.map((image) => ({ pixels: image.data }) as TrainingExample);
@@ -91,6 +91,12 @@ export type GreedyDecode = (
   endToken: number,
   maxWords: number,
 ) => ScoredSequence[] | Promise<ScoredSequence[]>;
+
+/** Files or encoded bytes decoded as the bundle's images were in training (its size and resize kernel). */
+export function decodeForBundle(manifest: BundleManifest, images: Array<string | Uint8Array>): Promise<GreyImage[]> {
+  const { size, resize } = decodingOf(manifest);
+  return Promise.all(images.map((image) => decodeGrey(image, size, resize)));
+}
 
 /**
  * The cascade's reading from the CNNs' outputs, whichever runtime produced them: prior correction, the top class

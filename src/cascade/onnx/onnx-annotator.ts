@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
-import { decodeGrey } from '../../datasets/images/decode.js';
 import { cxrError } from '../../errors.js';
-import { type Annotator, readAnnotations } from '../annotator.js';
-import { type BundleManifest, decodingOf } from '../bundle/format.js';
+import { type Annotator, decodeForBundle, readAnnotations } from '../annotator.js';
+import type { BundleManifest } from '../bundle/format.js';
 import { cropPixels } from '../data/batches.js';
 import { ONNX_EMBEDDING, ONNX_INPUT, ONNX_PROBABILITIES } from './export-cnn.js';
 import { OnnxDecoder } from './onnx-decoder.js';
@@ -58,13 +57,13 @@ export async function createOnnxAnnotator(
     });
   }
   const decoder = await OnnxDecoder.fromBundle(ort, dir, sessionOptions);
-  const { size, resize } = decodingOf(manifest);
+  const size = manifest.preprocessing.decodeSize;
   const crop = manifest.preprocessing.crop;
   const annotator: Annotator = {
     manifest,
     runtime: 'onnx',
     async annotate(images) {
-      return this.annotateDecoded(await Promise.all(images.map((image) => decodeGrey(image, size, resize))));
+      return this.annotateDecoded(await decodeForBundle(manifest, images));
     },
     async annotateDecoded(decoded) {
       if (decoded.length === 0) return [];
