@@ -180,11 +180,24 @@ async function renderFacets() {
   );
 }
 
+/** A row of the detail table: the cascade's reading of one field beside the ground truth's. */
+function comparisonRow(label, generated, truth, ids = {}) {
+  return el(
+    'tr',
+    {},
+    el('th', {}, label),
+    el('td', { id: ids.generated }, generated),
+    el('td', { id: ids.truth }, truth),
+  );
+}
+
 async function openDetail(id) {
   const dialog = $('#detail');
   try {
     const entry = await api(`/api/images/${encodeURIComponent(id)}`);
     const g = entry.generated;
+    // One field of the ground truth's findings, listed ('—' when none states it).
+    const stated = (field) => entry.truth.findings.flatMap(field).filter(Boolean).join(', ') || '—';
     dialog.replaceChildren(
       el(
         'div',
@@ -198,58 +211,29 @@ async function openDetail(id) {
             'table',
             {},
             el('tr', {}, el('th', {}, ''), el('th', {}, 'generated (the cascade)'), el('th', {}, 'ground truth')),
-            el(
-              'tr',
-              {},
-              el('th', {}, 'annotation'),
-              el('td', { id: 'generated' }, words(g.sequence)),
-              el('td', { id: 'truth' }, entry.truth.annotations.join('; ') || '—'),
+            comparisonRow('annotation', words(g.sequence), entry.truth.annotations.join('; ') || '—', {
+              generated: 'generated',
+              truth: 'truth',
+            }),
+            comparisonRow(
+              'disease',
+              `${g.disease} (${percent(g.confidence)}; whole reading ${percent(g.readingConfidence ?? g.confidence)})`,
+              stated((f) => f.disease),
             ),
-            el(
-              'tr',
-              {},
-              el('th', {}, 'disease'),
-              el(
-                'td',
-                {},
-                `${g.disease} (${percent(g.confidence)}; whole reading ${percent(g.readingConfidence ?? g.confidence)})`,
-              ),
-              el('td', {}, entry.truth.findings.map((f) => f.disease).join(', ') || '—'),
+            comparisonRow(
+              'side',
+              g.side ?? '—',
+              stated((f) => f.side),
             ),
-            el(
-              'tr',
-              {},
-              el('th', {}, 'side'),
-              el('td', {}, g.side ?? '—'),
-              el(
-                'td',
-                {},
-                entry.truth.findings
-                  .map((f) => f.side)
-                  .filter(Boolean)
-                  .join(', ') || '—',
-              ),
+            comparisonRow(
+              'severity',
+              g.severity ?? '—',
+              stated((f) => f.severity),
             ),
-            el(
-              'tr',
-              {},
-              el('th', {}, 'severity'),
-              el('td', {}, g.severity ?? '—'),
-              el(
-                'td',
-                {},
-                entry.truth.findings
-                  .map((f) => f.severity)
-                  .filter(Boolean)
-                  .join(', ') || '—',
-              ),
-            ),
-            el(
-              'tr',
-              {},
-              el('th', {}, 'location'),
-              el('td', {}, g.locations.join(', ') || '—'),
-              el('td', {}, entry.truth.findings.flatMap((f) => f.locations).join(', ') || '—'),
+            comparisonRow(
+              'location',
+              g.locations.join(', ') || '—',
+              stated((f) => f.locations),
             ),
           ),
           el(
