@@ -28,8 +28,19 @@ export interface Annotation {
   alternatives: Array<{ disease: string; probability: number }>;
   /** Probability of every mined class, in the bundle's `baseClasses` order. */
   scores: number[];
+  /**
+   * The per-finding (multi-label) head: each finding's calibrated probability, in the bundle's `findings` order.
+   * Empty for bundles trained before the head existed.
+   */
+  findings: FindingProbability[];
   /** The first and the final CNN's embeddings: what search indexes. */
   embeddings: { first: Float32Array; final: Float32Array };
+}
+
+/** One finding (disease heading) of the multi-label head and its calibrated probability. */
+export interface FindingProbability {
+  finding: string;
+  probability: number;
 }
 
 export interface Annotator {
@@ -138,6 +149,7 @@ export async function readAnnotations(
       readingConfidence: decoded.probabilities.reduce((product, p) => product * p, confidence),
       alternatives: byDisease.slice(0, 3),
       scores,
+      findings: [],
       embeddings: {
         first: Float32Array.from(first[i] as ArrayLike<number>),
         final: Float32Array.from(final[i] as ArrayLike<number>),
