@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { decodeGrey, type GreyImage } from '../datasets/images/decode.js';
 import { LOCATION_WORDS, SEVERITY_WORDS, SIDE_WORDS } from '../labels/sequences.js';
 import { type BundleManifest, decodingOf } from './bundle/format.js';
+import { calibrateClasses, calibrateFindings } from './calibration/calibration.js';
 import { imageBatch } from './data/batches.js';
 import type { TrainingExample } from './data/training-set.js';
 import type { RnnDecoder, ScoredSequence } from './models/rnn.js';
@@ -57,7 +58,8 @@ export interface Annotator {
 export interface AnnotatorParts {
   manifest: BundleManifest;
   firstEmbedder: tf.LayersModel;
-  finalClassifier: tf.LayersModel;
+  /** Image → class probabilities, or [class probabilities, finding probabilities] with a finding head. */
+  finalNetwork: tf.LayersModel;
   finalEmbedder: tf.LayersModel;
   decoder: RnnDecoder;
   /** Called by dispose(): frees whatever the parts own. */
@@ -77,15 +79,18 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
     async annotateDecoded(decoded) {
       const examples = decoded.map((image) => ({ pixels: image.data }) as TrainingExample);
       const indices = examples.map((_, i) => i);
-      const [probabilities, first, final] = tf.tidy(() => {
+      const [probabilities, findings, first, final] = tf.tidy(() => {
         const x = imageBatch(examples, indices, size, crop);
+        const outputs = parts.finalNetwork.predict(x) as tf.Tensor | tf.Tensor[];
+        const [classes, found] = Array.isArray(outputs) ? outputs : [outputs];
         return [
-          (parts.finalClassifier.predict(x) as tf.Tensor).arraySync() as number[][],
+          (classes as tf.Tensor).arraySync() as number[][],
+          found === undefined ? undefined : (found.arraySync() as number[][]),
           (parts.firstEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
           (parts.finalEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
         ];
       });
-      return readAnnotations(manifest, probabilities, first, final, (firstWords, end, maxWords) => {
+      return readAnnotations(manifest, { probabilities, findings, first, final }, (firstWords, end, maxWords) => {
         const embeddings = tf.tensor2d(final);
         const sequences = parts.decoder.greedyScored(embeddings, firstWords, end, maxWords);
         embeddings.dispose();
@@ -109,20 +114,32 @@ export function decodeForBundle(manifest: BundleManifest, images: Array<string |
   return Promise.all(images.map((image) => decodeGrey(image, size, resize)));
 }
 
+/** The CNNs' outputs for a batch of images, rows by image, whichever runtime produced them. */
+export interface CnnOutputs {
+  probabilities: ArrayLike<number>[];
+  /** The final CNN's finding head (undefined for bundles without one). */
+  findings?: ArrayLike<number>[];
+  first: ArrayLike<number>[];
+  final: ArrayLike<number>[];
+}
+
 /**
- * The cascade's reading from the CNNs' outputs, whichever runtime produced them: prior correction, the top class
- * and its first word, the decoded sequence, side / severity / places read from it, per-disease scores (refined
- * classes summed into their mined class), alternatives, embeddings.
+ * The cascade's reading from the CNNs' outputs, whichever runtime produced them: prior correction and
+ * calibration, the top class and its first word, the decoded sequence, side / severity / places read from it,
+ * per-disease scores (refined classes summed into their mined class), alternatives, calibrated finding
+ * probabilities, embeddings.
  */
 export async function readAnnotations(
   manifest: BundleManifest,
-  probabilities: ArrayLike<number>[],
-  first: ArrayLike<number>[],
-  final: ArrayLike<number>[],
+  outputs: CnnOutputs,
   decode: GreedyDecode,
 ): Promise<Annotation[]> {
+  const { first, final } = outputs;
   const vocabulary = new Vocabulary(manifest.vocabulary.slice(1));
-  const corrected = probabilities.map((p) => applyCorrection(Array.from(p), manifest.priorCorrection ?? []));
+  const corrected = outputs.probabilities.map((p) =>
+    calibrateClasses(applyCorrection(Array.from(p), manifest.priorCorrection ?? []), manifest.calibration),
+  );
+  const names = manifest.findings ?? [];
   const top = corrected.map((p) => p.indexOf(Math.max(...p)));
   const sequences = await decode(
     top.map((c) => manifest.firstWords[c] as number),
@@ -149,11 +166,18 @@ export async function readAnnotations(
       readingConfidence: decoded.probabilities.reduce((product, p) => product * p, confidence),
       alternatives: byDisease.slice(0, 3),
       scores,
-      findings: [],
+      findings: findingsOf(names, outputs.findings?.[i], manifest),
       embeddings: {
         first: Float32Array.from(first[i] as ArrayLike<number>),
         final: Float32Array.from(final[i] as ArrayLike<number>),
       },
     };
   });
+}
+
+/** The finding head's calibrated probabilities, named. */
+function findingsOf(names: string[], raw: ArrayLike<number> | undefined, manifest: BundleManifest): FindingProbability[] {
+  if (raw === undefined || names.length === 0) return [];
+  const calibrated = calibrateFindings(raw, manifest.calibration);
+  return names.map((finding, f) => ({ finding, probability: calibrated[f] as number }));
 }

@@ -5,11 +5,17 @@ import type { Checkpoints } from './checkpoints.js';
 import type { TrainingExample, TrainingSet } from './data/training-set.js';
 import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
 import { aurocPerClass } from './evaluation/auroc.js';
-import { type Cnn, CnnOptions, createCnn } from './models/cnn.js';
+import { type Calibration, calibrateClasses, fitCalibration } from './calibration/calibration.js';
+import { applyPlatt, IDENTITY_SCALING } from './calibration/platt.js';
+import { bootstrapAuroc } from './evaluation/bootstrap.js';
+import { binaryCalibrationError, topLabelCalibrationError } from './evaluation/calibration-error.js';
+import { rocCurve } from './evaluation/roc.js';
+import { type Cnn, CnnOptions, createCnn, FINDINGS_LAYER } from './models/cnn.js';
 import { RnnDecoder, RnnOptions } from './models/rnn.js';
 import { RelabelOptions, relabelByContext } from './relabel/relabel.js';
 import { applyCorrection, priorCorrection } from './training/data-dropout.js';
 import { embedExamples } from './training/embeddings.js';
+import { chooseFindings, findingTargets } from './training/finding-targets.js';
 import { baseClass, CnnTrainingOptions, type EpochStats, trainCnn } from './training/train-cnn.js';
 import { RnnTrainingOptions, teacherForcing, trainRnn } from './training/train-rnn.js';
 import { Vocabulary } from './vocabulary.js';
@@ -26,8 +32,34 @@ export const CascadeOptions = z.object({
   warmStart: z.boolean().default(true),
   /** Seeds the CNNs' and decoders' initialisation and the relabelling (training seeds are in their options). */
   seed: z.number().int().default(1),
+  /**
+   * The per-finding head: one sigmoid per finding that at least `minCases` training images state present (and as
+   * many do not), trained on every labelled image, classed or not.
+   */
+  findings: z
+    .object({ enabled: z.boolean().default(true), minCases: z.number().int().min(1).default(10) })
+    .prefault({}),
 });
 export type CascadeOptions = z.input<typeof CascadeOptions>;
+
+/** One finding of the head on the held-out images: AUROC with its bootstrap 95% interval, and the ROC curve. */
+export interface FindingReport {
+  finding: string;
+  positives: number;
+  negatives: number;
+  auroc: number;
+  low: number;
+  high: number;
+  roc: Array<[number, number]>;
+}
+
+/** Expected calibration error (10 bins) on the held-out images, before and after the validation-fitted calibration. */
+export interface CalibrationReport {
+  classTemperature: number;
+  classEce: { before: number; after: number };
+  /** Over every (image, finding) pair the labels state. */
+  findingEce?: { before: number; after: number };
+}
 
 export interface IterationReport {
   iteration: number;
@@ -41,6 +73,9 @@ export interface IterationReport {
   auroc: Record<string, number>;
   annotation: AnnotationReport;
   relabelled?: Array<{ label: string; images: number; clusters: number }>;
+  /** Absent in reports of bundles trained before the head and the calibration. */
+  findings?: FindingReport[];
+  calibration?: CalibrationReport;
 }
 
 export interface TrainedCascade {
@@ -55,6 +90,10 @@ export interface TrainedCascade {
   firstWords: number[];
   /** Multiplies the final CNN's probabilities to undo the class prior its imbalance handling taught. */
   priorCorrection: number[];
+  /** The finding head's findings, in output order (empty without a head). */
+  findings: string[];
+  /** Fitted on the validation split for the final CNN. */
+  calibration: Calibration;
   reports: IterationReport[];
   geometry: { size: number; crop: number };
   options: z.output<typeof CascadeOptions>;
@@ -69,9 +108,10 @@ export function decodeSizeFor(inputSize: number): number {
 }
 
 /**
- * The recurrent neural cascade: train the CNN on the mined classes, the RNN on its embeddings; compute each
- * training image's joint image/text context, split the large classes by k-means into new labels, and train both
- * again, `iterations` times. Every iteration is evaluated on the test split.
+ * The recurrent neural cascade: train the CNN on the mined classes (and its per-finding head on every labelled
+ * image), the RNN on its embeddings; compute each training image's joint image/text context, split the large
+ * classes by k-means into new labels, and train both again, `iterations` times. Every iteration is calibrated on
+ * the validation split and evaluated on the test split.
  */
 export async function trainCascade(
   set: TrainingSet,
@@ -84,10 +124,12 @@ export async function trainCascade(
   const { checkpoints, signal } = control;
   const geometry = { size: set.size, crop: options.cnn.inputSize };
   const examples = set.examples;
-  const trainIdx = examples.flatMap((e, i) => (e.split === 'train' ? [i] : []));
-  const testIdx = examples.flatMap((e, i) => (e.split === 'test' ? [i] : []));
+  const inSplit = (split: string, classedOnly: boolean) =>
+    examples.flatMap((e, i) => (e.split === split && (!classedOnly || e.className !== undefined) ? [i] : []));
+  const trainIdx = inSplit('train', true);
+  const findings = options.findings.enabled ? chooseFindings(examples, options.findings.minCases) : [];
   const vocabulary = Vocabulary.fromSequences(trainIdx.map((i) => (examples[i] as TrainingExample).sequence));
-  let labels = new Map(trainIdx.map((i) => [i, (examples[i] as TrainingExample).className]));
+  let labels = new Map(trainIdx.map((i) => [i, (examples[i] as TrainingExample).className as string]));
   const reports: IterationReport[] = [];
   let firstCnn: Cnn | undefined;
   let firstClasses: string[] = [];
@@ -96,9 +138,10 @@ export async function trainCascade(
   let classes: string[] = [];
   let firstWords: number[] = [];
   let correction: number[] = [];
+  let calibration: Calibration = { classTemperature: 1, findings: [] };
   const saved = checkpoints?.load();
   const cnnFor = (iteration: number, count: number) =>
-    createCnn({ ...options.cnn, classes: count, seed: options.seed + 100 * iteration });
+    createCnn({ ...options.cnn, classes: count, findings: findings.length, seed: options.seed + 100 * iteration });
   if (saved !== undefined) {
     // Resume: the finished iterations' reports and labels, the first CNN and the last finished one (warm start).
     labels = new Map(saved.labels);
@@ -119,6 +162,7 @@ export async function trainCascade(
       // The finished iteration's decoder, for a run interrupted after its last iteration (before the bundle).
       classes = last.classes;
       firstWords = saved.firstWords;
+      calibration = (saved.calibration as Calibration | undefined) ?? calibration;
       decoder = new RnnDecoder({
         ...options.rnn,
         vocabularySize: vocabulary.size,
@@ -135,34 +179,38 @@ export async function trainCascade(
     const cnn = cnnFor(iteration, classes.length);
     const resumedEpochs = saved?.iteration === iteration ? saved.cnnEpochs : 0;
     if (resumedEpochs > 0) restoreWeights(cnn, checkpoints as Checkpoints, `cnn-${iteration}`);
-    else if (previous !== undefined && options.warmStart) cnn.embedder.setWeights(previous.embedder.getWeights());
+    else if (previous !== undefined && options.warmStart) warmStart(cnn, previous);
     const state = (epochs: number, history: EpochStats[]) => ({
       iteration,
       cnnEpochs: epochs,
       labels: [...labels],
       correction,
       firstWords,
+      calibration,
       reports,
       cnnHistory: history,
     });
     const cnnHistory = await trainCnn(
       cnn,
-      examples,
-      new Map(classes.map((name, i) => [name, i])),
-      geometry,
-      { ...options.cnnTraining, seed: options.cnnTraining.seed + iteration },
-      (stats) => progress?.(`cnn ${iteration}`, stats),
-      (_, i) => labels.get(i),
-      (prior) => {
-        correction = priorCorrection(prior.trueCounts, prior.shownCounts);
-      },
       {
+        examples,
+        classIndex: new Map(classes.map((name, i) => [name, i])),
+        geometry,
+        labelOf: (_, i) => labels.get(i),
+        findings,
+      },
+      { ...options.cnnTraining, seed: options.cnnTraining.seed + iteration },
+      {
+        onEpoch: (stats) => progress?.(`cnn ${iteration}`, stats),
+        onPrior: (prior) => {
+          correction = priorCorrection(prior.trueCounts, prior.shownCounts);
+        },
         startEpoch: resumedEpochs,
         history: resumedEpochs > 0 ? (saved?.cnnHistory as EpochStats[]) : [],
         signal,
         afterEpoch: (epoch, history) => {
           if (checkpoints === undefined) return;
-          checkpoints.saveWeights(`cnn-${iteration}`, cnn.classifier.getWeights());
+          checkpoints.saveWeights(`cnn-${iteration}`, cnn.network.getWeights());
           checkpoints.save(state(epoch + 1, history));
         },
       },
@@ -191,21 +239,13 @@ export async function trainCascade(
       })),
       vocabulary,
     );
+    const held = { cnn, examples, classes, baseClasses, findings, correction, geometry };
+    calibration = calibrate(held, inSplit('validation', false));
     const report = evaluateIteration(
-      iteration,
-      cnn,
-      decoder,
-      vocabulary,
-      examples,
-      testIdx,
-      classes,
-      baseClasses,
-      firstWords,
-      correction,
-      geometry,
-      options,
+      { ...held, decoder, vocabulary, firstWords, calibration, maxWords: options.rnnTraining.maxWords },
+      inSplit('test', false),
     );
-    reports.push({ ...report, cnnHistory, rnnHistory });
+    reports.push({ iteration, ...report, cnnHistory, rnnHistory });
     if (iteration < options.iterations) {
       const contexts = jointContexts(
         decoder,
@@ -247,6 +287,8 @@ export async function trainCascade(
     decoder: finalDecoder,
     firstWords,
     priorCorrection: correction,
+    findings,
+    calibration,
     reports,
     geometry,
     options,
@@ -258,10 +300,18 @@ export async function trainCascade(
   };
 }
 
+/** A refined CNN starts from the previous one's layers: all but the class softmax, whose classes changed. */
+function warmStart(cnn: Cnn, previous: Cnn): void {
+  cnn.embedder.setWeights(previous.embedder.getWeights());
+  if (cnn.findingCount > 0 && previous.findingCount === cnn.findingCount) {
+    cnn.network.getLayer(FINDINGS_LAYER).setWeights(previous.network.getLayer(FINDINGS_LAYER).getWeights());
+  }
+}
+
 function restoreWeights(cnn: Cnn, checkpoints: Checkpoints, name: string): void {
   const weights = checkpoints.loadWeights(name);
   if (weights === undefined) throw cxrError('INTERNAL', `checkpoint ${name} is missing its weights`);
-  cnn.classifier.setWeights(weights);
+  cnn.network.setWeights(weights);
   tf.dispose(weights);
 }
 
@@ -287,46 +337,154 @@ function jointContexts(
   return contexts;
 }
 
+/** A trained CNN and what its outputs mean: enough to read held-out images. */
+interface HeldOutContext {
+  cnn: Cnn;
+  examples: TrainingExample[];
+  classes: string[];
+  baseClasses: string[];
+  findings: string[];
+  correction: number[];
+  geometry: { size: number; crop: number };
+}
+
+/** The CNN's outputs on held-out images, prior-corrected, with the labels they are judged by. */
+function heldOutOutputs(context: HeldOutContext, indices: number[]) {
+  const readout = embedExamples(context.cnn, context.examples, indices, context.geometry);
+  const classed = indices.flatMap((i, k) => ((context.examples[i] as TrainingExample).className === undefined ? [] : [k]));
+  const findingLabels = indices.map((i) => {
+    const { targets, mask } = findingTargets(context.examples[i] as TrainingExample, context.findings);
+    return targets.map((t, f) => (mask[f] === 0 ? -1 : t));
+  });
+  return {
+    readout,
+    classed,
+    outputs: {
+      classProbabilities: classed.map((k) => applyCorrection(readout.probabilities[k] as number[], context.correction)),
+      classTruth: classed.map((k) =>
+        context.baseClasses.indexOf((context.examples[indices[k] as number] as TrainingExample).className as string),
+      ),
+      classGroups: context.classes.map((name) => context.baseClasses.indexOf(baseClass(name))),
+      findingProbabilities: readout.findings,
+      findingLabels,
+    },
+  };
+}
+
+/** Calibration fitted on the validation images (the identity where there are none). */
+function calibrate(context: HeldOutContext, validationIdx: number[]): Calibration {
+  const { readout, outputs } = heldOutOutputs(context, validationIdx);
+  readout.embeddings.dispose();
+  return fitCalibration(outputs, context.findings.length);
+}
+
+interface EvaluationContext extends HeldOutContext {
+  decoder: RnnDecoder;
+  vocabulary: Vocabulary;
+  firstWords: number[];
+  calibration: Calibration;
+  maxWords: number;
+}
+
+/** An iteration on the test images: class accuracy, confusion, AUROC, annotation, the finding head, calibration. */
 function evaluateIteration(
-  iteration: number,
-  cnn: Cnn,
-  decoder: RnnDecoder,
-  vocabulary: Vocabulary,
-  examples: TrainingExample[],
+  context: EvaluationContext,
   testIdx: number[],
-  classes: string[],
-  baseClasses: string[],
-  firstWords: number[],
-  correction: number[],
-  geometry: { size: number; crop: number },
-  options: z.output<typeof CascadeOptions>,
-): Omit<IterationReport, 'cnnHistory' | 'rnnHistory'> {
-  const { embeddings, probabilities: raw } = embedExamples(cnn, examples, testIdx, geometry);
-  const probabilities = raw.map((p) => applyCorrection(p, correction));
-  // Probability of each mined class = the sum over its refined sub-classes.
-  const baseProbabilities = probabilities.map((p) =>
-    baseClasses.map((base) =>
-      classes.reduce((sum, name, c) => (baseClass(name) === base ? sum + (p[c] as number) : sum), 0),
-    ),
-  );
-  const truth = testIdx.map((i) => baseClasses.indexOf((examples[i] as TrainingExample).className));
-  const predictedClass = probabilities.map((p) => p.indexOf(Math.max(...p)));
+): Omit<IterationReport, 'iteration' | 'cnnHistory' | 'rnnHistory'> {
+  const { examples, classes, baseClasses, calibration } = context;
+  const { readout, classed, outputs } = heldOutOutputs(context, testIdx);
+  const calibrated = outputs.classProbabilities.map((p) => calibrateClasses(p, calibration));
+  const toBase = (p: number[]) =>
+    baseClasses.map((base) => classes.reduce((sum, name, c) => (baseClass(name) === base ? sum + (p[c] as number) : sum), 0));
+  const truth = outputs.classTruth;
+  const predictedClass = calibrated.map((p) => p.indexOf(Math.max(...p)));
   const predictedBase = predictedClass.map((c) => baseClasses.indexOf(baseClass(classes[c] as string)));
   const classAccuracy = truth.length === 0 ? 0 : truth.filter((t, n) => t === predictedBase[n]).length / truth.length;
-  const perClass = aurocPerClass(baseProbabilities, truth, baseClasses);
   const confusion = baseClasses.map(() => baseClasses.map(() => 0));
   truth.forEach((t, n) => {
     const row = confusion[t];
     if (row !== undefined) row[predictedBase[n] as number] = (row[predictedBase[n] as number] as number) + 1;
   });
+  const classedEmbeddings = tf.tidy(() => tf.gather(readout.embeddings, classed));
+  readout.embeddings.dispose();
   const annotation = evaluateAnnotations(
-    decoder,
-    vocabulary,
-    embeddings,
-    predictedClass.map((c) => firstWords[c] as number),
-    testIdx.map((i) => (examples[i] as TrainingExample).sequence),
-    options.rnnTraining.maxWords,
+    context.decoder,
+    context.vocabulary,
+    classedEmbeddings,
+    predictedClass.map((c) => context.firstWords[c] as number),
+    classed.map((k) => (examples[testIdx[k] as number] as TrainingExample).sequence),
+    context.maxWords,
   );
-  embeddings.dispose();
-  return { iteration, classes, classAccuracy, confusion, auroc: perClass, annotation };
+  classedEmbeddings.dispose();
+  return {
+    classes,
+    classAccuracy,
+    confusion,
+    auroc: aurocPerClass(calibrated.map(toBase), truth, baseClasses),
+    annotation,
+    findings: findingReports(context.findings, outputs.findingProbabilities, outputs.findingLabels, testIdx, examples),
+    calibration: calibrationReport(outputs, calibrated.map(toBase), outputs.classProbabilities.map(toBase), calibration),
+  };
+}
+
+/** Per finding of the head: AUROC with a patient-level bootstrap 95% interval, and the ROC curve. */
+function findingReports(
+  findings: string[],
+  probabilities: number[][],
+  labels: number[][],
+  indices: number[],
+  examples: TrainingExample[],
+): FindingReport[] {
+  return findings.flatMap((finding, f) => {
+    const stated = labels.flatMap((row, n) => (row[f] === -1 ? [] : [n]));
+    const scores = stated.map((n) => probabilities[n]?.[f] as number);
+    const truth = stated.map((n) => labels[n]?.[f] as number);
+    const positives = truth.filter((y) => y === 1).length;
+    if (positives === 0 || positives === truth.length) return [];
+    const groups = stated.map((n) => (examples[indices[n] as number] as TrainingExample).patientId ?? `image ${n}`);
+    const interval = bootstrapAuroc(scores, truth, { groups, resamples: 500 });
+    return [
+      {
+        finding,
+        positives,
+        negatives: truth.length - positives,
+        auroc: interval.estimate,
+        low: interval.low,
+        high: interval.high,
+        roc: rocCurve(scores, truth),
+      },
+    ];
+  });
+}
+
+function calibrationReport(
+  outputs: ReturnType<typeof heldOutOutputs>['outputs'],
+  calibratedBase: number[][],
+  rawBase: number[][],
+  calibration: Calibration,
+): CalibrationReport {
+  const pairs = outputs.findingLabels.flatMap((row, n) =>
+    row.flatMap((label, f) => (label === -1 ? [] : [{ p: outputs.findingProbabilities[n]?.[f] as number, f, label }])),
+  );
+  const findingEce =
+    pairs.length === 0
+      ? undefined
+      : {
+          before: binaryCalibrationError(
+            pairs.map((pair) => pair.p),
+            pairs.map((pair) => pair.label),
+          ),
+          after: binaryCalibrationError(
+            pairs.map((pair) => applyPlatt(pair.p, calibration.findings[pair.f] ?? IDENTITY_SCALING)),
+            pairs.map((pair) => pair.label),
+          ),
+        };
+  return {
+    classTemperature: calibration.classTemperature,
+    classEce: {
+      before: topLabelCalibrationError(rawBase, outputs.classTruth),
+      after: topLabelCalibrationError(calibratedBase, outputs.classTruth),
+    },
+    ...(findingEce === undefined ? {} : { findingEce }),
+  };
 }

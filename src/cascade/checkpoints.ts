@@ -18,6 +18,8 @@ export interface CheckpointState {
   correction: number[];
   /** The last finished iteration's first word per class (its decoder's weights are in `rnn`). */
   firstWords: number[];
+  /** The last finished iteration's calibration (absent in checkpoints written before it existed). */
+  calibration?: unknown;
   /** Reports of finished iterations, as JSON. */
   reports: unknown[];
   /** Per-epoch CNN statistics of the iteration in progress. */

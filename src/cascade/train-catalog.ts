@@ -28,6 +28,7 @@ export async function trainFromCatalog(catalog: Catalog, options: CatalogTrainin
   });
   const counts = new Map<string, { all: number; train: number }>();
   for (const example of set.examples) {
+    if (example.className === undefined) continue;
     const count = counts.get(example.className) ?? { all: 0, train: 0 };
     count.all++;
     if (example.split === 'train') count.train++;

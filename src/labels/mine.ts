@@ -61,12 +61,15 @@ interface AnnotationRow {
   kind: 'mesh' | 'finding';
   raw: string;
   box: string | null;
+  certainty: 'positive' | 'uncertain';
 }
 
 interface Labelled {
   image: ImageRow;
   pattern: string;
   sequence: string[];
+  /** Top terms stated uncertain and not also positive. */
+  uncertain: string[];
 }
 
 /**
@@ -80,13 +83,16 @@ export function mineLabels(catalog: Catalog, input: MiningOptions = {}): MiningS
   const lengths: number[] = [];
   const labelled: Labelled[] = [];
   for (const image of images) {
-    const parsed = (annotationsByStudy.get(image.study_id) ?? [])
-      .filter((row) => row.image_id === null || row.image_id === image.id)
+    const rows = (annotationsByStudy.get(image.study_id) ?? []).filter(
+      (row) => row.image_id === null || row.image_id === image.id,
+    );
+    const parsed = rows
+      .filter((row) => row.certainty === 'positive')
       .map(parseRow)
       .filter((annotation) => annotation.isFinding);
     for (const annotation of parsed) lengths.push(annotation.pieces.length);
     const label = labelOf(parsed, options.maxWords);
-    if (label !== undefined) labelled.push({ image, ...label });
+    if (label !== undefined) labelled.push({ image, ...label, uncertain: uncertainTerms(rows, label.pattern) });
   }
   const patternCounts = countBy(labelled.map((item) => item.pattern));
   const classNames = [...patternCounts].filter(([, n]) => n >= options.minCases).map(([pattern]) => pattern);
@@ -113,6 +119,17 @@ function labelOf(parsed: ParsedAnnotation[], maxWords: number): { pattern: strin
   }
   const terms = [...new Set(findings.map((annotation) => annotation.topTerm))].sort();
   return { pattern: terms.join(' + '), sequence: annotationWords(findings[0] as ParsedAnnotation, maxWords) };
+}
+
+/** Top terms an image's uncertain annotations name that its positive ones do not. */
+function uncertainTerms(rows: AnnotationRow[], pattern: string): string[] {
+  const positive = new Set(pattern.split(' + '));
+  const terms = rows
+    .filter((row) => row.certainty === 'uncertain')
+    .map(parseRow)
+    .filter((annotation) => annotation.isFinding && annotation.topTerm !== NORMAL && !positive.has(annotation.topTerm))
+    .map((annotation) => annotation.topTerm);
+  return [...new Set(terms)].sort();
 }
 
 function splitImages(labelled: Labelled[], options: z.output<typeof MiningOptions>): Map<string, Split> {
@@ -146,14 +163,16 @@ function load(catalog: Catalog, dataset: string | undefined, labels: z.output<ty
       `SELECT i.id, i.study_id, s.patient_id, i.official_split FROM images i JOIN studies s ON s.id = i.study_id ${filter} ORDER BY i.id`,
     )
     .all(...params) as ImageRow[];
-  const kind = labels === 'mesh' ? "AND a.kind = 'mesh'" : labels === 'dataset' ? "AND a.kind = 'finding'" : '';
+  const kind = labels === 'mesh' ? "a.kind = 'mesh'" : labels === 'dataset' ? "a.kind = 'finding'" : undefined;
+  // Uncertain annotations are read too: they are kept out of patterns but tell the per-finding head what not to learn.
+  const where = [dataset === undefined ? undefined : 's.dataset = ?', kind].filter((c) => c !== undefined);
   const rows =
     labels === 'reports'
       ? minedFromReports(catalog, filter, params)
       : (catalog.db
           .prepare(
-            `SELECT a.study_id, a.image_id, a.kind, a.raw, a.box FROM annotations a JOIN studies s ON s.id = a.study_id
-             ${filter} ${filter ? 'AND' : 'WHERE'} a.certainty = 'positive' ${kind} ORDER BY a.id`,
+            `SELECT a.study_id, a.image_id, a.kind, a.raw, a.box, a.certainty FROM annotations a
+             JOIN studies s ON s.id = a.study_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id`,
           )
           .all(...params) as AnnotationRow[]);
   const annotationsByStudy = new Map<string, AnnotationRow[]>();
@@ -177,6 +196,7 @@ function minedFromReports(catalog: Catalog, filter: string, params: string[]): A
       kind: 'mesh' as const,
       raw,
       box: null,
+      certainty: 'positive' as const,
     })),
   );
 }
@@ -191,7 +211,7 @@ function write(
 ): void {
   const remove = catalog.db.prepare('DELETE FROM image_labels WHERE image_id = ?');
   const insert = catalog.db.prepare(
-    'INSERT INTO image_labels (image_id, pattern, class, sequence, split) VALUES (?, ?, ?, ?, ?)',
+    'INSERT INTO image_labels (image_id, pattern, class, sequence, split, uncertain) VALUES (?, ?, ?, ?, ?, ?)',
   );
   catalog.transaction(() => {
     for (const image of images) remove.run(image.id);
@@ -203,6 +223,7 @@ function write(
         name,
         JSON.stringify(item.sequence),
         splits.get(item.image.id) ?? 'train',
+        JSON.stringify(item.uncertain),
       );
     }
     catalog.db
@@ -247,11 +268,12 @@ function statistics(
       .map(([pattern, images]) => ({ pattern, images })),
     annotationLength: {
       ...meanStd(lengths),
-      min: Math.min(...lengths),
-      max: Math.max(...lengths),
+      // Not Math.min(...lengths): a spread of 100k+ values overflows the call stack.
+      min: lengths.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
+      max: lengths.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
       count: lengths.length,
     },
-    sequenceLength: { ...meanStd(sequenceLengths), max: Math.max(...sequenceLengths) },
+    sequenceLength: { ...meanStd(sequenceLengths), max: sequenceLengths.reduce((a, b) => Math.max(a, b), 0) },
     vocabulary: {
       size: words.size,
       words: [...words]

@@ -1,4 +1,5 @@
 import type { ResizeKernel } from '../../datasets/images/decode.js';
+import type { Calibration } from '../calibration/calibration.js';
 
 /** A model bundle on disk: `bundle.json` (this manifest) beside the models it names. */
 export const BUNDLE_FORMAT = 'cxr-bundle';
@@ -22,6 +23,10 @@ export interface BundleManifest {
   firstWords: number[];
   /** Per final class: true share / trained share, applied to the final CNN's probabilities (absent: none). */
   priorCorrection?: number[];
+  /** The final CNN's per-finding head, in output order (absent in bundles trained before it). */
+  findings?: string[];
+  /** Fitted on the validation split; applied after the prior correction (absent: probabilities as the CNN gives them). */
+  calibration?: Calibration;
   maxWords: number;
   /** Layer whose output is the embedding, in both CNNs. */
   embeddingLayer: string;

@@ -84,7 +84,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   return createAnnotator({
     manifest,
     firstEmbedder: embedderOf(first),
-    finalClassifier: final,
+    finalNetwork: final,
     finalEmbedder: embedderOf(final),
     decoder,
     release: () => {

@@ -22,13 +22,13 @@ export async function saveBundle(cascade: TrainedCascade, dir: string): Promise<
   const temporary = `${dir}.tmp-${process.pid}`;
   await rm(temporary, { recursive: true, force: true });
   await mkdir(temporary, { recursive: true });
-  await saveLayers(cascade.firstCnn.classifier, join(temporary, 'cnn-first'));
-  await saveLayers(cascade.finalCnn.classifier, join(temporary, 'cnn-final'));
+  await saveLayers(cascade.firstCnn.network, join(temporary, 'cnn-first'));
+  await saveLayers(cascade.finalCnn.network, join(temporary, 'cnn-final'));
   await saveDecoder(cascade.decoder, temporary);
   // ONNX copies of both CNNs (batch norm folded): what inference at scale runs (src/cascade/onnx).
   const embeddingLayer = embeddingLayerOf(cascade);
-  await writeFile(join(temporary, ONNX_FIRST), exportCnnToOnnx(cascade.firstCnn.classifier, embeddingLayer));
-  await writeFile(join(temporary, ONNX_FINAL), exportCnnToOnnx(cascade.finalCnn.classifier, embeddingLayer));
+  await writeFile(join(temporary, ONNX_FIRST), exportCnnToOnnx(cascade.firstCnn.network, embeddingLayer));
+  await writeFile(join(temporary, ONNX_FINAL), exportCnnToOnnx(cascade.finalCnn.network, embeddingLayer));
   const manifest = bundleManifest(cascade, await contentHash(temporary));
   await writeFile(join(temporary, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(temporary, REPORT_FILE), trainingReportHtml(manifest));
@@ -60,6 +60,8 @@ export function bundleManifest(cascade: TrainedCascade, hash: string): BundleMan
     vocabulary: cascade.vocabulary.words,
     firstWords: cascade.firstWords,
     priorCorrection: cascade.priorCorrection,
+    findings: cascade.findings,
+    calibration: cascade.calibration,
     maxWords: cascade.options.rnnTraining.maxWords,
     embeddingLayer: embeddingLayerOf(cascade),
     rnn: { ...cascade.decoder.options },
@@ -81,7 +83,7 @@ export function cascadeAnnotator(cascade: TrainedCascade): Annotator {
   return createAnnotator({
     manifest: bundleManifest(cascade, ''),
     firstEmbedder: cascade.firstCnn.embedder,
-    finalClassifier: cascade.finalCnn.classifier,
+    finalNetwork: cascade.finalCnn.network,
     finalEmbedder: cascade.finalCnn.embedder,
     decoder: cascade.decoder,
     release: () => {},

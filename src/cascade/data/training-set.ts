@@ -5,15 +5,21 @@ import { resolveInside } from '../../datasets/paths.js';
 import type { SkippedItem } from '../../datasets/record.js';
 import { isCxrError } from '../../errors.js';
 import type { Split } from '../../labels/splits.js';
+import { NORMAL } from '../../labels/vocabulary.js';
 import { mapConcurrently } from '../../map-concurrently.js';
 import type { Catalog } from '../../store/catalog.js';
 
 export interface TrainingExample {
   imageId: string;
   split: Split;
-  /** The mined class (pattern) of the image. */
-  className: string;
+  /** Images of one patient are not independent: bootstrap intervals resample patients. */
+  patientId?: string;
+  /** The mined class (pattern) of the image; undefined when its pattern is too rare to be a class. */
+  className: string | undefined;
   sequence: string[];
+  /** The findings (top terms) its labels state present, and those they state uncertain: the per-finding head's targets. */
+  positives: string[];
+  uncertain: string[];
   /** Grey values, `size`×`size`, row-major. */
   pixels: Float32Array;
 }
@@ -37,24 +43,28 @@ export interface LoadOptions {
 
 interface Row {
   image_id: string;
+  patient_id: string | null;
   path: string;
   split: Split;
-  class: string;
+  class: string | null;
+  pattern: string;
   sequence: string;
+  uncertain: string;
   options: string;
 }
 
 /**
- * The mined, classed images with files, decoded once into memory at `size`. Image paths are resolved inside the
+ * The mined images with files (classed or not: the per-finding head learns from every labelled image), decoded once
+ * into memory at `size`. Image paths are resolved inside the
  * image folder their import named; an image that no longer decodes is skipped with its code, not fatal.
  */
 export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): Promise<TrainingSet> {
   const filter = options.dataset === undefined ? '' : 'AND s.dataset = ?';
   const rows = catalog.db
     .prepare(
-      `SELECT l.image_id, i.path, l.split, l.class, l.sequence, m.options
+      `SELECT l.image_id, s.patient_id, i.path, l.split, l.class, l.pattern, l.sequence, l.uncertain, m.options
        FROM image_labels l JOIN images i ON i.id = l.image_id JOIN studies s ON s.id = i.study_id JOIN imports m ON m.id = s.import_id
-       WHERE l.class IS NOT NULL AND i.status IN ('ok', 'unverified') AND i.path IS NOT NULL ${filter}
+       WHERE i.status IN ('ok', 'unverified') AND i.path IS NOT NULL ${filter}
        ORDER BY l.image_id`,
     )
     .all(...(options.dataset === undefined ? [] : [options.dataset])) as Row[];
@@ -70,8 +80,11 @@ export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): P
       return {
         imageId: row.image_id,
         split: row.split,
-        className: row.class,
+        ...(row.patient_id === null ? {} : { patientId: row.patient_id }),
+        className: row.class ?? undefined,
         sequence: JSON.parse(row.sequence) as string[],
+        positives: row.pattern === NORMAL ? [] : row.pattern.split(' + '),
+        uncertain: JSON.parse(row.uncertain) as string[],
         pixels: image.data,
       };
     } catch (error) {

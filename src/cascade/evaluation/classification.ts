@@ -21,7 +21,7 @@ export function evaluateClassifier(
   geometry: { size: number; crop: number },
 ): ClassificationReport {
   const classIndex = new Map(classes.map((name, i) => [name, i]));
-  const usable = examples.map((e, i) => ({ e, i })).filter(({ e }) => classIndex.has(e.className));
+  const usable = examples.map((e, i) => ({ e, i })).filter(({ e }) => e.className !== undefined && classIndex.has(e.className));
   const probabilities: number[][] = [];
   for (let at = 0; at < usable.length; at += 64) {
     const indices = usable.slice(at, at + 64).map(({ i }) => i);
@@ -31,7 +31,7 @@ export function evaluateClassifier(
     });
     probabilities.push(...rows);
   }
-  const truth = usable.map(({ e }) => classIndex.get(e.className) as number);
+  const truth = usable.map(({ e }) => classIndex.get(e.className as string) as number);
   const predicted = probabilities.map((p) => p.indexOf(Math.max(...p)));
   const confusion = classes.map(() => classes.map(() => 0));
   truth.forEach((t, n) => {

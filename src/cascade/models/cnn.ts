@@ -8,6 +8,8 @@ export const CnnOptions = z.object({
   /** Square input side. The paper: 256 resized, 224 cropped; on CPU backends 128 is the practical default. */
   inputSize: z.number().int().min(32).max(512).default(128),
   classes: z.number().int().min(2),
+  /** Outputs of the per-finding (multi-label) head: one sigmoid per finding; 0 builds the network without it. */
+  findings: z.number().int().min(0).default(0),
   /** Channel multiplier: 1 is this project's CPU-sized network, larger is closer to the paper's. */
   width: z.number().positive().max(8).default(1),
   /**
@@ -27,11 +29,15 @@ export const CnnOptions = z.object({
 export type CnnOptions = z.input<typeof CnnOptions>;
 
 export interface Cnn {
-  /** Image → class probabilities (softmax), for training with categorical cross-entropy. */
+  /** Image → class probabilities (softmax). */
   classifier: tf.LayersModel;
+  /** Image → [class probabilities, finding probabilities] (or the classifier, without a finding head): what is trained and saved. */
+  network: tf.LayersModel;
+  /** Outputs of the finding head (0: none). */
+  findingCount: number;
   /** Image → pooled embedding (the same layers; what the RNN starts from and what search indexes). */
   embedder: tf.LayersModel;
-  /** Image → [embedding, class probabilities] in one forward pass (the same layers), for evaluation. */
+  /** Image → [embedding, class probabilities, finding probabilities?] in one forward pass, for evaluation. */
   readout: tf.LayersModel;
   embeddingSize: number;
   dispose(): void;
@@ -59,21 +65,45 @@ export function createCnn(input: CnnOptions): Cnn {
       kernelInitializer: tf.initializers.glorotUniform({ seed: ids.next++ }),
     })
     .apply(embedding) as tf.SymbolicTensor;
+  const findings = findingHead(embedding, options.findings, ids);
+  const heads = findings === undefined ? [probabilities] : [probabilities, findings];
   const classifier = tf.model({ inputs: image, outputs: probabilities, name: `cnn_${options.architecture}` });
+  const network =
+    findings === undefined
+      ? classifier
+      : tf.model({ inputs: image, outputs: heads, name: `cnn_${options.architecture}_findings` });
   const embedder = tf.model({ inputs: image, outputs: pooled, name: `cnn_${options.architecture}_embedding` });
   const readout = tf.model({
     inputs: image,
-    outputs: [pooled, probabilities],
+    outputs: [pooled, ...heads],
     name: `cnn_${options.architecture}_readout`,
   });
   return {
     classifier,
+    network,
+    findingCount: options.findings,
     embedder,
     readout,
     embeddingSize: pooled.shape.at(-1) as number,
-    // The classifier holds every layer the embedder has: disposing it frees all weights.
-    dispose: () => classifier.dispose(),
+    // The network holds every layer the other models have: disposing it frees all weights.
+    dispose: () => network.dispose(),
   };
+}
+
+/** The name of the finding head's layer (its outputs are sigmoids, one per finding). */
+export const FINDINGS_LAYER = 'findings';
+
+/** One sigmoid per finding on the same (dropped-out) embedding as the class softmax. */
+function findingHead(embedding: tf.SymbolicTensor, count: number, seeds: Seeds): tf.SymbolicTensor | undefined {
+  if (count === 0) return undefined;
+  return tf.layers
+    .dense({
+      units: count,
+      activation: 'sigmoid',
+      name: FINDINGS_LAYER,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.next++ }),
+    })
+    .apply(embedding) as tf.SymbolicTensor;
 }
 
 type Seeds = { next: number; momentum: number };

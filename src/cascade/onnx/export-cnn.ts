@@ -6,13 +6,16 @@ import { attr, OnnxGraph } from './graph.js';
 export const ONNX_INPUT = 'image';
 export const ONNX_PROBABILITIES = 'out:probabilities'; // ':' never appears in a tfjs layer name
 export const ONNX_EMBEDDING = 'out:embedding';
+/** Present only in CNNs with a per-finding head. */
+export const ONNX_FINDINGS = 'out:findings';
 
 type Layer = tf.layers.Layer;
 type Shape = Array<number | null>;
 
 /**
  * One of the project's CNNs as an ONNX model (opset 13, NCHW): input `image` [n, 1, s, s] (grey, centred as for
- * training), outputs `probabilities` [n, classes] and `embedding` [n, e] (the layer search indexes). Every layer
+ * training), outputs `probabilities` [n, classes], `embedding` [n, e] (the layer search indexes) and, when the
+ * network has a per-finding head (its second output), `findings` [n, f]. Every layer
  * type the CNNs use is translated; batch normalisation is folded into the convolution before it. TensorFlow's
  * `same` padding becomes explicit pads, and the region pooling's flatten keeps TensorFlow's (h, w, c) order.
  */
@@ -72,9 +75,12 @@ export function exportCnnToOnnx(classifier: tf.LayersModel, embeddingLayer: stri
   const output = classifier.outputs[0]?.sourceLayer.name as string;
   graph.node('Identity', [output], [ONNX_PROBABILITIES]);
   graph.node('Identity', [embeddingLayer], [ONNX_EMBEDDING]);
+  const findings = classifier.outputs[1];
+  if (findings !== undefined) graph.node('Identity', [findings.sourceLayer.name], [ONNX_FINDINGS]);
   return graph.encodeCnn(
     outputWidth(classifier.outputs[0]?.shape),
     outputWidth(classifier.getLayer(embeddingLayer).outputShape as Shape),
+    findings === undefined ? undefined : outputWidth(findings.shape),
   );
 }
 
@@ -237,13 +243,14 @@ class CnnGraph extends OnnxGraph {
     this.activation(activationOf(layer), linear, layer.name);
   }
 
-  encodeCnn(classes: number, embedding: number): Uint8Array {
+  encodeCnn(classes: number, embedding: number, findings?: number): Uint8Array {
     return this.encode(
       'cnn',
       [[this.inputName, ['n', ...this.inputShape]]],
       [
         [ONNX_PROBABILITIES, ['n', classes]],
         [ONNX_EMBEDDING, ['n', embedding]],
+        ...(findings === undefined ? [] : [[ONNX_FINDINGS, ['n', findings]] as [string, Array<string | number>]]),
       ],
     );
   }

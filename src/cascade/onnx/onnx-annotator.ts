@@ -4,7 +4,7 @@ import { cxrError } from '../../errors.js';
 import { type Annotator, decodeForBundle, readAnnotations } from '../annotator.js';
 import type { BundleManifest } from '../bundle/format.js';
 import { cropPixels } from '../data/batches.js';
-import { ONNX_EMBEDDING, ONNX_INPUT, ONNX_PROBABILITIES } from './export-cnn.js';
+import { ONNX_EMBEDDING, ONNX_FINDINGS, ONNX_INPUT, ONNX_PROBABILITIES } from './export-cnn.js';
 import { OnnxDecoder } from './onnx-decoder.js';
 
 export const ONNX_FIRST = 'cnn-first.onnx';
@@ -86,11 +86,15 @@ export async function createOnnxAnnotator(
         return decoded.map((_, i) => data.subarray(i * width, (i + 1) * width));
       };
       const embeddings = rows(finalOut[ONNX_EMBEDDING]);
+      const findings = finalOut[ONNX_FINDINGS];
       return readAnnotations(
         manifest,
-        rows(finalOut[ONNX_PROBABILITIES]),
-        rows(firstOut[ONNX_EMBEDDING]),
-        embeddings,
+        {
+          probabilities: rows(finalOut[ONNX_PROBABILITIES]),
+          findings: findings === undefined ? undefined : rows(findings),
+          first: rows(firstOut[ONNX_EMBEDDING]),
+          final: embeddings,
+        },
         (words, end, max) => decoder.greedyScored(embeddings, words, end, max),
       );
     },

@@ -9,7 +9,7 @@ import { tempDir } from '../../helpers/fixtures.js';
 import { importInto } from '../../helpers/import.js';
 
 describe('loading the training set', () => {
-  it('decodes every classed image on the pool as decodeGrey does, and skips a corrupt one with its code', async () => {
+  it('decodes every labelled image on the pool as decodeGrey does, and skips a corrupt one with its code', async () => {
     const out = tempDir();
     await writeSampleDataset(out, { count: 80, size: 96, seed: 8 });
     const { catalog } = await importInto('openi', join(out, 'reports'), {
@@ -28,7 +28,9 @@ describe('loading the training set', () => {
     const set = await loadTrainingSet(catalog, { size: 73, threads: 2 });
     catalog.close();
     expect(set.skipped).toEqual([expect.objectContaining({ code: 'IMAGE_CORRUPT', item: classed[0]?.id })]);
-    expect(set.examples).toHaveLength(mined.classImages - 1);
+    // Every labelled image, classed or not (the finding head learns from all), less the corrupt one.
+    expect(set.examples).toHaveLength(mined.labelledImages - 1);
+    expect(set.examples.filter((e) => e.className !== undefined)).toHaveLength(mined.classImages - 1);
     for (const example of set.examples.slice(0, 3)) {
       const direct = await decodeGrey(pathOf.get(example.imageId) as string, 73, 'area');
       expect(example.pixels).toEqual(direct.data);

@@ -40,19 +40,23 @@ describe('SeededDropout', () => {
       split: 'train' as const,
       className: ['normal', 'a', 'b'][i % 3] as string,
       sequence: ['x'],
+      positives: [],
+      uncertain: [],
       pixels: seededValues(40 * 40, i + 1),
     }));
     const weightsAfterTraining = async () => {
       const cnn = createCnn({ inputSize: 32, classes: 3, width: 0.25, dropout: 0.3, seed: 5 });
       await trainCnn(
         cnn,
-        examples,
-        new Map([
-          ['normal', 0],
-          ['a', 1],
-          ['b', 2],
-        ]),
-        { size: 40, crop: 32 },
+        {
+          examples,
+          classIndex: new Map([
+            ['normal', 0],
+            ['a', 1],
+            ['b', 2],
+          ]),
+          geometry: { size: 40, crop: 32 },
+        },
         { epochs: 2, seed: 7 },
       );
       const values = cnn.classifier.getWeights().map((w) => Array.from(w.dataSync()));

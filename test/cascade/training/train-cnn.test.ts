@@ -15,7 +15,9 @@ describe('training the cascade CNN from a catalog', () => {
   it('loads mined images, trains with data dropout, and recognises a visible finding on held-out images; no tensor leaks', async () => {
     const { set, mined } = await sampleTrainingSet({ count: 400, seed: 4, minCases: 15, minHeldOut: 3 });
     expect(set.skipped).toEqual([]);
-    expect(set.examples.length).toBe(mined.classImages);
+    // Every labelled image is loaded (the finding head learns from all); the classed ones are the classes' images.
+    expect(set.examples.length).toBe(mined.labelledImages);
+    expect(set.examples.filter((e) => e.className !== undefined).length).toBe(mined.classImages);
     expect(set.examples[0]?.pixels.length).toBe(set.size * set.size);
     const vocabulary = Vocabulary.fromSequences(set.examples.map((e) => e.sequence));
     expect(vocabulary.words[0]).toBe('<end>');
@@ -27,11 +29,9 @@ describe('training the cascade CNN from a catalog', () => {
     const epochs: number[] = [];
     const history = await trainCnn(
       cnn,
-      set.examples,
-      new Map(classes.map((name, i) => [name, i])),
-      geometry,
+      { examples: set.examples, classIndex: new Map(classes.map((name, i) => [name, i])), geometry },
       { epochs: 8, seed: 2 },
-      (s) => epochs.push(s.epoch),
+      { onEpoch: (s) => epochs.push(s.epoch) },
     );
     expect(epochs).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(history.at(-1)?.loss as number).toBeLessThan(history[0]?.loss as number);

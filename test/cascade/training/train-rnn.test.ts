@@ -20,8 +20,14 @@ describe('training the annotation decoder on CNN embeddings', () => {
     const classes = mined.classes.map((c) => c.name);
     const geometry = { size: set.size, crop: 64 };
     const cnn = createCnn({ inputSize: 64, classes: classes.length, width: 0.5, dropout: 0 });
-    await trainCnn(cnn, set.examples, new Map(classes.map((name, i) => [name, i])), geometry, { epochs: 3, seed: 1 });
-    const train = set.examples.map((e, i) => ({ e, i })).filter(({ e }) => e.split === 'train');
+    await trainCnn(
+      cnn,
+      { examples: set.examples, classIndex: new Map(classes.map((name, i) => [name, i])), geometry },
+      { epochs: 3, seed: 1 },
+    );
+    const train = set.examples
+      .map((e, i) => ({ e, i }))
+      .filter(({ e }) => e.split === 'train' && e.className !== undefined);
     const vocabulary = Vocabulary.fromSequences(train.map(({ e }) => e.sequence));
     const { embeddings } = embedExamples(
       cnn,
@@ -54,7 +60,11 @@ describe('training the annotation decoder on CNN embeddings', () => {
     );
     expect(report.bleu1).toBeGreaterThan(0.8);
     expect(report.images).toBe(train.length);
-    const firsts = classFirstWords(classes, set.examples, vocabulary);
+    const firsts = classFirstWords(
+      classes,
+      train.map(({ e }) => ({ className: e.className as string, sequence: e.sequence })),
+      vocabulary,
+    );
     expect(vocabulary.words[firsts[classes.indexOf('normal')] as number]).toBe('normal');
     decoder.dispose();
     cnn.dispose();

@@ -1,0 +1,65 @@
+/** Platt scaling of one sigmoid output: σ(scale · logit(p) + bias). scale 1, bias 0 leaves p as it is. */
+export interface PlattScaling {
+  scale: number;
+  bias: number;
+}
+
+export const IDENTITY_SCALING: PlattScaling = { scale: 1, bias: 0 };
+
+export function applyPlatt(probability: number, { scale, bias }: PlattScaling): number {
+  return sigmoid(scale * logit(probability) + bias);
+}
+
+/**
+ * Fits scale and bias on held-out probabilities and 0/1 labels by Newton's method on the log-likelihood, with
+ * Platt's smoothed targets ((n₊ + 1) / (n₊ + 2) and 1 / (n₋ + 2)) so a small validation set cannot push the
+ * calibrated figure to 0 or 1. A temperature alone (scale, no bias) cannot undo the shift in prior that data
+ * dropout's replicated images teach the head; the bias can. Without both labels: the identity.
+ */
+export function fitPlatt(probabilities: number[], labels: number[]): PlattScaling {
+  const positives = labels.filter((y) => y === 1).length;
+  const negatives = labels.length - positives;
+  if (positives === 0 || negatives === 0) return IDENTITY_SCALING;
+  const high = (positives + 1) / (positives + 2);
+  const low = 1 / (negatives + 2);
+  const targets = labels.map((y) => (y === 1 ? high : low));
+  const x = probabilities.map(logit);
+  let scale = 1;
+  let bias = 0;
+  for (let step = 0; step < 50; step++) {
+    // Gradient and Hessian of the negative log-likelihood in (scale, bias), with a small ridge for stability.
+    let gs = 0;
+    let gb = 0;
+    let hss = 1e-6;
+    let hsb = 0;
+    let hbb = 1e-6;
+    x.forEach((xi, n) => {
+      const p = sigmoid(scale * xi + bias);
+      const r = p - (targets[n] as number);
+      const w = p * (1 - p);
+      gs += r * xi;
+      gb += r;
+      hss += w * xi * xi;
+      hsb += w * xi;
+      hbb += w;
+    });
+    const det = hss * hbb - hsb * hsb;
+    if (det <= 0) break;
+    const ds = (hbb * gs - hsb * gb) / det;
+    const db = (hss * gb - hsb * gs) / det;
+    scale -= ds;
+    bias -= db;
+    if (Math.abs(ds) + Math.abs(db) < 1e-9) break;
+  }
+  return Number.isFinite(scale) && Number.isFinite(bias) ? { scale, bias } : IDENTITY_SCALING;
+}
+
+/** float32 sigmoid outputs reach 0 and 1 exactly; logits are clamped to ±16. */
+function logit(p: number): number {
+  const clamped = Math.min(Math.max(p, 1e-7), 1 - 1e-7);
+  return Math.log(clamped / (1 - clamped));
+}
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}
