@@ -176,7 +176,11 @@ export async function readAnnotations(
 }
 
 /** The finding head's calibrated probabilities, named. */
-function findingsOf(names: string[], raw: ArrayLike<number> | undefined, manifest: BundleManifest): FindingProbability[] {
+function findingsOf(
+  names: string[],
+  raw: ArrayLike<number> | undefined,
+  manifest: BundleManifest,
+): FindingProbability[] {
   if (raw === undefined || names.length === 0) return [];
   const calibrated = calibrateFindings(raw, manifest.calibration);
   return names.map((finding, f) => ({ finding, probability: calibrated[f] as number }));

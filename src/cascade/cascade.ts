@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { cxrError } from '../errors.js';
+import { type Calibration, calibrateClasses, fitCalibration } from './calibration/calibration.js';
+import { applyPlatt, IDENTITY_SCALING } from './calibration/platt.js';
 import type { Checkpoints } from './checkpoints.js';
 import type { TrainingExample, TrainingSet } from './data/training-set.js';
 import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
 import { aurocPerClass } from './evaluation/auroc.js';
-import { type Calibration, calibrateClasses, fitCalibration } from './calibration/calibration.js';
-import { applyPlatt, IDENTITY_SCALING } from './calibration/platt.js';
 import { bootstrapAuroc } from './evaluation/bootstrap.js';
 import { binaryCalibrationError, topLabelCalibrationError } from './evaluation/calibration-error.js';
 import { rocCurve } from './evaluation/roc.js';
@@ -351,7 +351,9 @@ interface HeldOutContext {
 /** The CNN's outputs on held-out images, prior-corrected, with the labels they are judged by. */
 function heldOutOutputs(context: HeldOutContext, indices: number[]) {
   const readout = embedExamples(context.cnn, context.examples, indices, context.geometry);
-  const classed = indices.flatMap((i, k) => ((context.examples[i] as TrainingExample).className === undefined ? [] : [k]));
+  const classed = indices.flatMap((i, k) =>
+    (context.examples[i] as TrainingExample).className === undefined ? [] : [k],
+  );
   const findingLabels = indices.map((i) => {
     const { targets, mask } = findingTargets(context.examples[i] as TrainingExample, context.findings);
     return targets.map((t, f) => (mask[f] === 0 ? -1 : t));
@@ -395,7 +397,9 @@ function evaluateIteration(
   const { readout, classed, outputs } = heldOutOutputs(context, testIdx);
   const calibrated = outputs.classProbabilities.map((p) => calibrateClasses(p, calibration));
   const toBase = (p: number[]) =>
-    baseClasses.map((base) => classes.reduce((sum, name, c) => (baseClass(name) === base ? sum + (p[c] as number) : sum), 0));
+    baseClasses.map((base) =>
+      classes.reduce((sum, name, c) => (baseClass(name) === base ? sum + (p[c] as number) : sum), 0),
+    );
   const truth = outputs.classTruth;
   const predictedClass = calibrated.map((p) => p.indexOf(Math.max(...p)));
   const predictedBase = predictedClass.map((c) => baseClasses.indexOf(baseClass(classes[c] as string)));
@@ -423,7 +427,12 @@ function evaluateIteration(
     auroc: aurocPerClass(calibrated.map(toBase), truth, baseClasses),
     annotation,
     findings: findingReports(context.findings, outputs.findingProbabilities, outputs.findingLabels, testIdx, examples),
-    calibration: calibrationReport(outputs, calibrated.map(toBase), outputs.classProbabilities.map(toBase), calibration),
+    calibration: calibrationReport(
+      outputs,
+      calibrated.map(toBase),
+      outputs.classProbabilities.map(toBase),
+      calibration,
+    ),
   };
 }
 

@@ -8,6 +8,8 @@ import { decodingOf } from '../../src/cascade/bundle/format.js';
 import { loadBundle } from '../../src/cascade/bundle/load.js';
 import { cascadeAnnotator, saveBundle } from '../../src/cascade/bundle/save.js';
 import { type TrainedCascade, trainCascade } from '../../src/cascade/cascade.js';
+import { cropPixels } from '../../src/cascade/data/batches.js';
+import { applyCorrection } from '../../src/cascade/training/data-dropout.js';
 import { decodeGrey } from '../../src/datasets/images/decode.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { sampleTrainingSet } from '../helpers/sample-training.js';
@@ -59,7 +61,17 @@ describe('model bundles', () => {
       expect(a.embeddings.first.length).toBe(cascade.firstCnn.embeddingSize);
       expect(a.alternatives.length).toBeGreaterThan(0);
       expect(manifest.baseClasses).toContain(a.disease);
+      // The finding head, named and calibrated, alike from memory and from disk.
+      expect(a.findings.map((f) => f.finding)).toEqual(manifest.findings);
+      for (const [f, finding] of a.findings.entries()) {
+        expect(finding.probability).toBeGreaterThan(0);
+        expect(finding.probability).toBeLessThan(1);
+        expect(finding.probability).toBeCloseTo(b?.findings[f]?.probability as number, 5);
+      }
     }
+    expect(manifest.findings?.length as number).toBeGreaterThan(0);
+    expect(manifest.calibration?.findings).toHaveLength(manifest.findings?.length as number);
+    expect(manifest.calibration?.classTemperature as number).toBeGreaterThan(0);
     loaded.dispose();
   });
 
@@ -79,6 +91,41 @@ describe('model bundles', () => {
     expect(viaFile?.embeddings.final).toEqual(lanczos?.embeddings.final);
     expect(viaFile?.embeddings.final).not.toEqual(area?.embeddings.final);
     legacy.dispose();
+  });
+
+  it('a bundle from before the finding head and calibration reads its class probabilities as before, in both runtimes', async () => {
+    const { set, mined } = await sampleTrainingSet({ count: 200, seed: 21, minCases: 10, minHeldOut: 2 });
+    const old = await trainCascade(
+      set,
+      mined.classes.map((c) => c.name),
+      {
+        cnn: { inputSize: 64, width: 0.25, dropout: 0 },
+        cnnTraining: { epochs: 1 },
+        rnn: { units: 16 },
+        rnnTraining: { epochs: 1 },
+        iterations: 0,
+        findings: { enabled: false },
+      },
+    );
+    const dir = join(root, 'bundle-before-findings');
+    const manifest = await saveBundle(old, dir);
+    const { calibration: _, findings: __, ...before } = manifest;
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify(before));
+    const pixels = set.examples.slice(0, 6).map((e) => e.pixels);
+    const crops = tf.tensor4d(cropPixels(pixels, set.size, 64), [pixels.length, 64, 64, 1]);
+    const raw = tf.tidy(() => old.finalCnn.classifier.predict(crops) as tf.Tensor).arraySync() as number[][];
+    crops.dispose();
+    for (const runtime of ['tfjs', 'onnx'] as const) {
+      const loaded = await loadBundle(dir, { runtime });
+      const annotations = await loaded.annotateDecoded(pixels.map((data) => ({ data })));
+      for (const [i, a] of annotations.entries()) {
+        expect(a.findings).toEqual([]);
+        const expected = applyCorrection(raw[i] as number[], manifest.priorCorrection ?? []);
+        expect(Math.max(...a.scores.map((s, c) => Math.abs(s - (expected[c] as number))))).toBeLessThan(1e-4);
+      }
+      loaded.dispose();
+    }
+    old.dispose();
   });
 
   it('refuses a missing bundle, another version and changed files, with codes', async () => {

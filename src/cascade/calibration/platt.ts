@@ -24,34 +24,51 @@ export function fitPlatt(probabilities: number[], labels: number[]): PlattScalin
   const low = 1 / (negatives + 2);
   const targets = labels.map((y) => (y === 1 ? high : low));
   const x = probabilities.map(logit);
+  const nll = (scale: number, bias: number) =>
+    x.reduce((sum, xi, n) => {
+      const z = scale * xi + bias;
+      const t = targets[n] as number;
+      // log(1 + e^z) − t·z, written to stay finite for large |z|.
+      return sum + Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - t * z;
+    }, 0);
   let scale = 1;
   let bias = 0;
-  for (let step = 0; step < 50; step++) {
-    // Gradient and Hessian of the negative log-likelihood in (scale, bias), with a small ridge for stability.
-    let gs = 0;
-    let gb = 0;
-    let hss = 1e-6;
-    let hsb = 0;
-    let hbb = 1e-6;
-    x.forEach((xi, n) => {
-      const p = sigmoid(scale * xi + bias);
-      const r = p - (targets[n] as number);
-      const w = p * (1 - p);
-      gs += r * xi;
-      gb += r;
-      hss += w * xi * xi;
-      hsb += w * xi;
-      hbb += w;
-    });
-    const det = hss * hbb - hsb * hsb;
-    if (det <= 0) break;
-    const ds = (hbb * gs - hsb * gb) / det;
-    const db = (hss * gb - hsb * gs) / det;
-    scale -= ds;
-    bias -= db;
-    if (Math.abs(ds) + Math.abs(db) < 1e-9) break;
+  let current = nll(scale, bias);
+  for (let step = 0; step < 100; step++) {
+    const [ds, db] = newtonStep(x, targets, scale, bias);
+    // Damped: halve the step until the likelihood improves (a full Newton step overshoots from saturated outputs).
+    let t = 1;
+    while (t > 1e-6 && !(nll(scale - t * ds, bias - t * db) < current)) t /= 2;
+    if (t <= 1e-6) break;
+    scale -= t * ds;
+    bias -= t * db;
+    const next = nll(scale, bias);
+    if (current - next < 1e-10) break;
+    current = next;
   }
   return Number.isFinite(scale) && Number.isFinite(bias) ? { scale, bias } : IDENTITY_SCALING;
+}
+
+/** The Newton direction for (scale, bias) of the logistic negative log-likelihood, with a small ridge. */
+function newtonStep(x: number[], targets: number[], scale: number, bias: number): [number, number] {
+  let gs = 0;
+  let gb = 0;
+  let hss = 1e-6;
+  let hsb = 0;
+  let hbb = 1e-6;
+  x.forEach((xi, n) => {
+    const p = sigmoid(scale * xi + bias);
+    const r = p - (targets[n] as number);
+    const w = p * (1 - p);
+    gs += r * xi;
+    gb += r;
+    hss += w * xi * xi;
+    hsb += w * xi;
+    hbb += w;
+  });
+  const det = hss * hbb - hsb * hsb;
+  if (!(det > 0)) return [gs * 1e-3, gb * 1e-3];
+  return [(hbb * gs - hsb * gb) / det, (hss * gb - hsb * gs) / det];
 }
 
 /** float32 sigmoid outputs reach 0 and 1 exactly; logits are clamped to ±16. */

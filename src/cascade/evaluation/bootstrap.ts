@@ -76,11 +76,7 @@ export function pairedAurocDifference(
   positives: ArrayLike<boolean | number>,
   options: BootstrapOptions = {},
 ): BootstrapInterval {
-  return bootstrap(
-    a.length,
-    (indices) => aurocAt(a, positives, indices) - aurocAt(b, positives, indices),
-    options,
-  );
+  return bootstrap(a.length, (indices) => aurocAt(a, positives, indices) - aurocAt(b, positives, indices), options);
 }
 
 function aurocAt(scores: ArrayLike<number>, positives: ArrayLike<boolean | number>, indices: number[]): number {

@@ -14,7 +14,8 @@ export function binaryCalibrationError(probabilities: number[], outcomes: number
     hits[b] = (hits[b] as number) + (outcomes[n] as number);
   });
   return count.reduce(
-    (sum, n, b) => (n === 0 ? sum : sum + Math.abs((hits[b] as number) - (confidence[b] as number)) / probabilities.length),
+    (sum, n, b) =>
+      n === 0 ? sum : sum + Math.abs((hits[b] as number) - (confidence[b] as number)) / probabilities.length,
     0,
   );
 }

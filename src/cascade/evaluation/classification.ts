@@ -21,7 +21,9 @@ export function evaluateClassifier(
   geometry: { size: number; crop: number },
 ): ClassificationReport {
   const classIndex = new Map(classes.map((name, i) => [name, i]));
-  const usable = examples.map((e, i) => ({ e, i })).filter(({ e }) => e.className !== undefined && classIndex.has(e.className));
+  const usable = examples
+    .map((e, i) => ({ e, i }))
+    .filter(({ e }) => e.className !== undefined && classIndex.has(e.className));
   const probabilities: number[][] = [];
   for (let at = 0; at < usable.length; at += 64) {
     const indices = usable.slice(at, at + 64).map(({ i }) => i);

@@ -29,7 +29,9 @@ export async function evaluateBundle(
     ...decodingOf(annotator.manifest),
   });
   const classes = annotator.manifest.baseClasses;
-  const held = set.examples.filter((e) => e.split === split && e.className !== undefined && classes.includes(e.className));
+  const held = set.examples.filter(
+    (e) => e.split === split && e.className !== undefined && classes.includes(e.className),
+  );
   const annotations = [];
   for (let at = 0; at < held.length; at += 64) {
     annotations.push(...(await annotator.annotateDecoded(held.slice(at, at + 64).map((e) => ({ data: e.pixels })))));

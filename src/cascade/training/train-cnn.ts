@@ -117,7 +117,14 @@ export async function trainCnn(
         lossSum += trainStep(cnn, optimizer, batch, data, weights, options, random);
         batches++;
       }
-      const stats = epochStats(epoch, startEpoch, options.epochs, order.length, lossSum / Math.max(1, batches), started);
+      const stats = epochStats(
+        epoch,
+        startEpoch,
+        options.epochs,
+        order.length,
+        lossSum / Math.max(1, batches),
+        started,
+      );
       history.push(stats);
       control.onEpoch?.(stats);
       control.afterEpoch?.(epoch, history);
@@ -211,14 +218,22 @@ function trainStep(
       batch.map((item) => oneHotRow(item.classId, data.classIndex.size)),
       [batch.length, data.classIndex.size],
     );
-    const rowWeights = tf.tensor1d(batch.map((item) => (item.classId === undefined ? 0 : (weights[item.classId] as number))));
+    const rowWeights = tf.tensor1d(
+      batch.map((item) => (item.classId === undefined ? 0 : (weights[item.classId] as number))),
+    );
     const classed = batch.filter((item) => item.classId !== undefined).length;
     const findingTensors =
       findings.length === 0
         ? undefined
         : {
-            targets: tf.tensor2d(targets.map((t) => t.targets), [batch.length, findings.length]),
-            mask: tf.tensor2d(targets.map((t) => t.mask), [batch.length, findings.length]),
+            targets: tf.tensor2d(
+              targets.map((t) => t.targets),
+              [batch.length, findings.length],
+            ),
+            mask: tf.tensor2d(
+              targets.map((t) => t.mask),
+              [batch.length, findings.length],
+            ),
           };
     return optimizer.minimize(
       () => {

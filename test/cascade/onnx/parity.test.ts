@@ -114,6 +114,15 @@ describe('ONNX Runtime annotator', () => {
       expect(maxAbs(x.embeddings.final, y?.embeddings.final ?? [])).toBeLessThan(1e-4);
       expect(maxAbs(x.embeddings.first, y?.embeddings.first ?? [])).toBeLessThan(1e-4);
       expect(maxAbs(x.scores, y?.scores ?? [])).toBeLessThan(1e-4);
+      // The finding head and the calibration agree too.
+      expect(x.findings.length).toBeGreaterThan(0);
+      expect(y?.findings.map((f) => f.finding)).toEqual(x.findings.map((f) => f.finding));
+      expect(
+        maxAbs(
+          x.findings.map((f) => f.probability),
+          y?.findings.map((f) => f.probability) ?? [],
+        ),
+      ).toBeLessThan(1e-4);
       expect(y?.sequence).toEqual(x.sequence);
       expect(y?.disease).toBe(x.disease);
       expect(Math.abs((y?.readingConfidence as number) - x.readingConfidence)).toBeLessThan(1e-4);
