@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import { loadBundle } from '../cascade/bundle/load.js';
-import { evaluateBundle } from '../cascade/evaluation/evaluate-bundle.js';
+import { type BundleEvaluation, evaluateBundle } from '../cascade/evaluation/evaluate-bundle.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { choiceOption, withCatalogOption } from './shared-options.js';
@@ -19,13 +19,12 @@ export function registerEvalCommand(program: Command): void {
         options: BackendOptions & { catalog: string; bundle: string; dataset?: string; split: string; json?: boolean },
       ) => {
         await selectBackend(backendRequest(options));
+        const split = choiceOption('split', options.split, ['test', 'validation'] as const);
         const annotator = await loadBundle(options.bundle);
+        const uncalibrated = await loadBundle(options.bundle, { calibration: 'none' });
         const catalog = Catalog.open(options.catalog);
         try {
-          const result = await evaluateBundle(annotator, catalog, {
-            dataset: options.dataset,
-            split: choiceOption('split', options.split, ['test', 'validation'] as const),
-          });
+          const result = await evaluateBundle(annotator, catalog, { dataset: options.dataset, split, uncalibrated });
           if (options.json) {
             console.log(JSON.stringify(result, null, 2));
             return;
@@ -35,10 +34,29 @@ export function registerEvalCommand(program: Command): void {
           );
           for (const [name, value] of Object.entries(result.auroc))
             console.log(`  AUROC ${name.padEnd(36)} ${value.toFixed(3)}`);
+          printFindings(result);
         } finally {
           catalog.close();
           annotator.dispose();
+          uncalibrated.dispose();
         }
       },
     );
+}
+
+/** The finding head's table (CheXNet's form) and the calibration error before and after calibration. */
+function printFindings(result: BundleEvaluation): void {
+  const ece = (figure?: { before?: number; after: number }) =>
+    figure === undefined ? '—' : `${figure.before?.toFixed(3) ?? '—'} → ${figure.after.toFixed(3)}`;
+  console.log(
+    `calibration, expected calibration error (10 bins) before → after: classes ${ece(result.calibration.classEce)}, findings ${ece(result.calibration.findingEce)}`,
+  );
+  if (result.findings.length === 0) return;
+  console.log(`finding head on ${result.labelledImages} labelled ${result.split} images:`);
+  console.log(`  ${'finding'.padEnd(30)} AUROC  95% CI (by patient)  positives  negatives`);
+  for (const f of result.findings) {
+    console.log(
+      `  ${f.finding.padEnd(30)} ${f.auroc.toFixed(3)}  ${f.low.toFixed(3)} – ${f.high.toFixed(3)}        ${String(f.positives).padStart(9)}  ${String(f.negatives).padStart(9)}`,
+    );
+  }
 }

@@ -46,6 +46,11 @@ describe('model bundles', () => {
     expect(report.match(/<rect/g)).toHaveLength(4 * manifest.metrics.length); // BLEU-1…4, per iteration
     expect(report.match(/<table class="matrix">/g)).toHaveLength(manifest.metrics.length);
     expect(report).not.toMatch(/<script|https?:\/\//);
+    // One ROC curve per finding of the head the test split can score.
+    const scored = (manifest.metrics.at(-1) as { findings: unknown[] }).findings.length;
+    expect(scored).toBeGreaterThan(0);
+    expect(report.match(/<path d="M[^"]*" fill="none" stroke="#[0-9a-f]{6}" stroke-width="2"/g)).toHaveLength(scored);
+    expect(report).toContain('class ECE before');
     const inMemory = await cascadeAnnotator(cascade).annotate(images);
     const loaded = await loadBundle(dir);
     const before = tf.memory().numTensors;

@@ -68,6 +68,24 @@ describe('cxr train, cxr annotate and cxr eval', () => {
     expect(evaluated.images).toBe(final.annotation.images);
     expect(evaluated.classAccuracy).toBeCloseTo(final.classAccuracy, 6);
     expect(evaluated.bleu1).toBeCloseTo(final.annotation.bleu1, 6);
+    // … and the finding head's table and the calibration error before and after, from the same test images.
+    expect(evaluated.findings.length).toBeGreaterThan(0);
+    expect(evaluated.findings.map((f: { finding: string }) => f.finding)).toEqual(
+      final.findings.map((f: { finding: string }) => f.finding),
+    );
+    for (const [k, f] of evaluated.findings.entries()) {
+      expect(f.auroc).toBeCloseTo(final.findings[k].auroc, 6);
+      expect(f.low).toBeLessThanOrEqual(f.auroc);
+      expect(f.high).toBeGreaterThanOrEqual(f.auroc);
+    }
+    expect(evaluated.calibration.findingEce.before).toBeCloseTo(final.calibration.findingEce.before, 4);
+    expect(evaluated.calibration.findingEce.after).toBeCloseTo(final.calibration.findingEce.after, 4);
+    expect(evaluated.calibration.classEce.after).toBeCloseTo(final.calibration.classEce.after, 4);
+    const table = runCli(['eval', '--bundle', bundle, '--catalog', catalog]);
+    expect(table.stdout).toMatch(/finding head on \d+ labelled test images/);
+    expect(table.stdout).toMatch(
+      /expected calibration error \(10 bins\) before → after: classes \d\.\d{3} → \d\.\d{3}/,
+    );
   });
 
   it('refuses a catalog with one class only, and a missing bundle, with codes', () => {

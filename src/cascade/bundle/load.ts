@@ -24,6 +24,8 @@ export interface LoadOptions {
    */
   runtime?: 'auto' | 'onnx' | 'tfjs';
   onnx?: OnnxOptions;
+  /** `none` reads the CNNs' outputs without the bundle's calibration (for measuring what calibration does). */
+  calibration?: 'apply' | 'none';
 }
 
 /** `CXR_ONNX_THREADS=2`, `CXR_ONNX_PROVIDERS=cuda,cpu` (the CUDA provider needs ONNX Runtime's CUDA files; README). */
@@ -52,7 +54,9 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const manifestPath = join(dir, 'bundle.json');
   if (!existsSync(manifestPath))
     throw cxrError('BUNDLE_NOT_FOUND', `no model bundle at ${dir} (bundle.json missing)`, { path: dir });
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as BundleManifest;
+  const stored = JSON.parse(await readFile(manifestPath, 'utf8')) as BundleManifest;
+  const { calibration: _, ...uncalibrated } = stored;
+  const manifest = options.calibration === 'none' ? uncalibrated : stored;
   if (manifest.format !== BUNDLE_FORMAT || manifest.version !== BUNDLE_VERSION) {
     throw cxrError(
       'BUNDLE_VERSION',

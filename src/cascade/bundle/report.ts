@@ -1,5 +1,7 @@
 import type { IterationReport } from '../cascade.js';
 import type { BundleManifest } from './format.js';
+import { COLOURS, escapeHtml } from './html.js';
+import { calibrationSection, findingsSection } from './report-findings.js';
 
 /** An iteration's metrics as a bundle stores them: the report without per-epoch stats, plus the loss series. */
 export type StoredIteration = Omit<IterationReport, 'cnnHistory' | 'rnnHistory'> & {
@@ -7,11 +9,10 @@ export type StoredIteration = Omit<IterationReport, 'cnnHistory' | 'rnnHistory'>
   rnnLoss: number[];
 };
 
-const COLOURS = ['#0b62c4', '#d9480f', '#2b8a3e', '#862e9c', '#c92a2a', '#5f3dc4'];
-
 /**
  * The training report of a bundle as one self-contained HTML page (inline SVG, no scripts, no CDN): per-iteration
- * metrics, CNN and RNN loss curves, BLEU-1…4 per iteration, per-class AUROC, and the confusion matrices.
+ * metrics, CNN and RNN loss curves, BLEU-1…4 per iteration, the finding head's AUROC table and ROC curves,
+ * calibration, per-class AUROC, and the confusion matrices.
  */
 export function trainingReportHtml(manifest: BundleManifest): string {
   const iterations = manifest.metrics as StoredIteration[];
@@ -42,6 +43,10 @@ ${metricsTable(iterations)}
   )}<figcaption>RNN loss per epoch (one line per iteration)</figcaption></figure>
 <h2>BLEU per iteration</h2>
 <figure>${bleuChart(iterations)}<figcaption>BLEU-1…4 of the generated annotations, per iteration</figcaption></figure>
+<h2>Per-finding head (final iteration, test split)</h2>
+${findingsSection(iterations.at(-1)?.findings)}
+<h2>Calibration (test split; fitted on the validation split)</h2>
+${calibrationSection(iterations)}
 <h2>AUROC per mined class</h2>
 ${aurocTable(iterations, manifest.baseClasses)}
 <h2>Confusion matrices (rows: truth, columns: predicted)</h2>
@@ -123,8 +128,4 @@ function bleuChart(iterations: StoredIteration[]): string {
   return `<svg width="${width}" height="${height}" role="img" aria-label="BLEU per iteration">
 <line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#888"/><text x="${pad - 4}" y="${pad + 4}" font-size="11" text-anchor="end">1.0</text>
 ${bars.join('\n')}${labels.join('')}</svg>`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

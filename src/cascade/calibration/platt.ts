@@ -6,6 +6,9 @@ export interface PlattScaling {
 
 export const IDENTITY_SCALING: PlattScaling = { scale: 1, bias: 0 };
 
+/** The smallest scale a fit may reach: calibration is monotone increasing, so AUROC is the same before and after. */
+const MIN_SCALE = 0.01;
+
 export function applyPlatt(probability: number, { scale, bias }: PlattScaling): number {
   return sigmoid(scale * logit(probability) + bias);
 }
@@ -35,7 +38,10 @@ export function fitPlatt(probabilities: number[], labels: number[]): PlattScalin
   let bias = 0;
   let current = nll(scale, bias);
   for (let step = 0; step < 100; step++) {
-    const [ds, db] = newtonStep(x, targets, scale, bias);
+    const [fullDs, db] = newtonStep(x, targets, scale, bias);
+    // Calibration must keep the head's ranking: the scale stays positive (a head that ranks the validation images
+    // backwards is left nearly flat, never inverted).
+    const ds = scale - fullDs < MIN_SCALE ? scale - MIN_SCALE : fullDs;
     // Damped: halve the step until the likelihood improves (a full Newton step overshoots from saturated outputs).
     let t = 1;
     while (t > 1e-6 && !(nll(scale - t * ds, bias - t * db) < current)) t /= 2;

@@ -137,3 +137,15 @@ describe('calibration', () => {
     expect(curve.at(-1)).toEqual([1, 1]);
   });
 });
+
+describe('calibration keeps the ranking', () => {
+  it('a head that ranks the validation images backwards is flattened, never inverted', () => {
+    const probabilities = [0.9, 0.8, 0.7, 0.3, 0.2, 0.1];
+    const fitted = fitPlatt(probabilities, [0, 0, 0, 1, 1, 1]);
+    expect(fitted.scale).toBeGreaterThan(0);
+    expect(fitted.scale).toBeLessThan(0.05);
+    const calibrated = probabilities.map((p) => applyPlatt(p, fitted));
+    for (let k = 1; k < calibrated.length; k++)
+      expect(calibrated[k] as number).toBeLessThan(calibrated[k - 1] as number);
+  });
+});
