@@ -28,3 +28,15 @@ export function choiceOption<T extends string>(name: string, value: string, choi
   }
   return value as T;
 }
+
+/** Parses a number option with bounds, refusing anything else with INVALID_OPTION. */
+export function numberOption(name: string, value: string, min: number, max: number): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < min || parsed > max) {
+    throw cxrError('INVALID_OPTION', `--${name} must be a number from ${min} to ${max}, not '${value}'`, {
+      option: name,
+      value,
+    });
+  }
+  return parsed;
+}

@@ -4,24 +4,33 @@ import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import type { BundleManifest } from '../cascade/bundle/format.js';
 import { REPORT_FILE, saveBundle } from '../cascade/bundle/save.js';
-import type { IterationReport } from '../cascade/cascade.js';
+import type { CascadeOptions, IterationReport } from '../cascade/cascade.js';
 import { trainFromCatalog } from '../cascade/train-catalog.js';
+import {
+  detectProfile,
+  mergeOptions,
+  PROFILE_DEFAULTS,
+  TRAINING_PROFILES,
+  type TrainingProfile,
+} from '../cascade/training-profile.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { createProgress } from './progress.js';
-import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
+import { choiceOption, integerOption, numberOption, withCatalogOption } from './shared-options.js';
 
+/** The training flags; an absent one takes the collection profile's default (src/cascade/training-profile.ts). */
 export interface TrainingCliOptions {
-  size: string;
-  architecture: string;
-  width: string;
-  epochs: string;
-  rnnEpochs: string;
-  iterations: string;
-  imbalance: string;
-  cell: string;
+  profile?: string;
+  size?: string;
+  architecture?: string;
+  width?: string;
+  epochs?: string;
+  rnnEpochs?: string;
+  iterations?: string;
+  imbalance?: string;
+  cell?: string;
   rnnInit?: string;
-  seed: string;
+  seed?: string;
 }
 
 interface TrainCliOptions extends BackendOptions, TrainingCliOptions {
@@ -51,21 +60,58 @@ export function registerTrainCommand(program: Command): void {
 
 /** The cascade's training options, shared by `cxr train` and `cxr build`. */
 export function withTrainingOptions(command: Command): Command {
+  // No flag has a default here: what is not given comes from the collection's profile, chosen in one place.
+  const byProfile = ' (default: by collection profile)';
   return command
-    .option('--size <pixels>', 'CNN input side (images are decoded at size × 256/224 for random crops)', '64')
-    .option('--architecture <name>', 'nin | inception', 'nin')
-    .option('--width <factor>', 'channel multiplier of the CNN', '1')
-    .option('--epochs <n>', 'CNN epochs per iteration', '8')
-    .option('--rnn-epochs <n>', 'RNN epochs per iteration', '15')
-    .option('--iterations <n>', 'refinement iterations after the first', '1')
-    .option('--imbalance <how>', 'data-dropout | class-weights', 'data-dropout')
-    .option('--cell <kind>', 'gru | lstm', 'gru')
+    .option('--profile <kind>', `training defaults for: auto | ${TRAINING_PROFILES.join(' | ')}`, 'auto')
+    .option('--size <pixels>', `CNN input side; images are decoded at size × 256/224 for random crops${byProfile}`)
+    .option('--architecture <name>', `nin | inception${byProfile}`)
+    .option('--width <factor>', `channel multiplier of the CNN${byProfile}`)
+    .option('--epochs <n>', `CNN epochs per iteration${byProfile}`)
+    .option('--rnn-epochs <n>', `RNN epochs per iteration${byProfile}`)
+    .option('--iterations <n>', `refinement iterations after the first${byProfile}`)
+    .option('--imbalance <how>', `data-dropout | class-weights${byProfile}`)
+    .option('--cell <kind>', `gru | lstm${byProfile}`)
     .option(
       '--rnn-init <how>',
-      "the RNN's initial state from the CNN embedding: learned | pca (the paper's)",
-      'learned',
+      `the RNN's initial state from the CNN embedding: learned | pca (the paper's)${byProfile}`,
     )
     .option('--seed <n>', 'seed of every random choice', '1');
+}
+
+/** The cascade's options: the profile's defaults (named or detected) with the flags given laid over them. */
+export function trainingOptions(
+  catalog: Catalog,
+  options: TrainingCliOptions & { dataset?: string },
+): { cascade: CascadeOptions; profile: TrainingProfile; reason: string } {
+  const requested = choiceOption('profile', options.profile ?? 'auto', ['auto', ...TRAINING_PROFILES] as const);
+  const { profile, reason } =
+    requested === 'auto' ? detectProfile(catalog, options.dataset) : { profile: requested, reason: 'asked for' };
+  const given = <T>(value: string | undefined, parse: (text: string) => T): T | undefined =>
+    value === undefined ? undefined : parse(value);
+  const flags: CascadeOptions = {
+    cnn: {
+      inputSize: given(options.size, (v) => integerOption('size', v, 32, 512)),
+      architecture: given(options.architecture, (v) => choiceOption('architecture', v, ['nin', 'inception'] as const)),
+      width: given(options.width, (v) => numberOption('width', v, 0.05, 8)),
+    },
+    cnnTraining: {
+      epochs: given(options.epochs, (v) => integerOption('epochs', v, 1, 1000)),
+      imbalance: given(options.imbalance, (v) =>
+        choiceOption('imbalance', v, ['data-dropout', 'class-weights'] as const),
+      ),
+    },
+    rnn: {
+      cell: given(options.cell, (v) => choiceOption('cell', v, ['gru', 'lstm'] as const)),
+      init: given(options.rnnInit, (v) => choiceOption('rnn-init', v, ['learned', 'pca'] as const)),
+    },
+    rnnTraining: {
+      epochs: given(options.rnnEpochs, (v) => integerOption('rnn-epochs', v, 1, 1000)),
+    },
+    iterations: given(options.iterations, (v) => integerOption('iterations', v, 0, 5)),
+    seed: integerOption('seed', options.seed ?? '1', 0),
+  };
+  return { cascade: mergeOptions(PROFILE_DEFAULTS[profile].options, flags), profile, reason };
 }
 
 /** Trains the cascade on the catalog with progress on stderr, writes the bundle, prints its metrics. */
@@ -75,6 +121,10 @@ export async function trainAndSave(
   out: string,
   json: boolean,
 ): Promise<BundleManifest> {
+  const chosen = trainingOptions(catalog, options);
+  process.stderr.write(
+    `training defaults: ${chosen.profile} (${chosen.reason}): ${PROFILE_DEFAULTS[chosen.profile].summary}; flags given override them\n`,
+  );
   const loading = createProgress('load images', 'images', json);
   const started = performance.now();
   const checkpointDir = `${out}.checkpoints`;
@@ -100,24 +150,7 @@ export async function trainAndSave(
           `${stage}: epoch ${s.epoch}/${s.epochs}  loss ${s.loss.toFixed(3)}  ${s.imagesPerSecond.toFixed(0)} images/s  ETA ${Math.round(s.secondsLeft)}s\n`,
         );
       },
-      cascade: {
-        cnn: {
-          inputSize: integerOption('size', options.size, 32, 512),
-          architecture: choiceOption('architecture', options.architecture, ['nin', 'inception'] as const),
-          width: Number(options.width),
-        },
-        cnnTraining: {
-          epochs: integerOption('epochs', options.epochs, 1, 1000),
-          imbalance: choiceOption('imbalance', options.imbalance, ['data-dropout', 'class-weights'] as const),
-        },
-        rnn: {
-          cell: choiceOption('cell', options.cell, ['gru', 'lstm'] as const),
-          init: choiceOption('rnn-init', options.rnnInit ?? 'learned', ['learned', 'pca'] as const),
-        },
-        rnnTraining: { epochs: integerOption('rnn-epochs', options.rnnEpochs, 1, 1000) },
-        iterations: integerOption('iterations', options.iterations, 0, 5),
-        seed: integerOption('seed', options.seed, 0),
-      },
+      cascade: chosen.cascade,
     });
   } finally {
     process.off('SIGINT', interrupt);

@@ -201,4 +201,12 @@ export class Catalog {
       ).map((row) => row.dataset),
     };
   }
+
+  /** Where the dataset's (or every) imported records came from: importer and source path, oldest first. */
+  importSources(dataset?: string): Array<{ importer: string; source: string }> {
+    const where = dataset === undefined ? '' : 'WHERE dataset = ?';
+    return this.db
+      .prepare(`SELECT importer, source FROM imports ${where} ORDER BY id`)
+      .all(...(dataset === undefined ? [] : [dataset])) as Array<{ importer: string; source: string }>;
+  }
 }

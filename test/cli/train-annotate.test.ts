@@ -47,6 +47,9 @@ describe('cxr train, cxr annotate and cxr eval', () => {
     const result = JSON.parse(trained.stdout);
     expect(result.metrics).toHaveLength(2);
     expect(trained.stderr).toMatch(/cnn 0: epoch 1\/1 .* images\/s {2}ETA/);
+    expect(trained.stderr).toContain(
+      'training defaults: sample (every import is a synthetic sample written by cxr sample)',
+    );
     expect(existsSync(join(bundle, 'bundle.json'))).toBe(true);
 
     const images = (await readdir(join(sample, 'images'))).slice(0, 2).map((file) => join(sample, 'images', file));
