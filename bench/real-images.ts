@@ -17,7 +17,7 @@ import { selectBackend } from '../src/cascade/backend.js';
 import { tempDir } from '../test/helpers/fixtures.js';
 import { cascadeScores } from './real/cascade-scores.js';
 import { CONFIGS, shortened } from './real/configs.js';
-import { type BenchData, nih64, nihSample } from './real/dataset.js';
+import { type BenchData, type LabelledImage, nih64, nihSample } from './real/dataset.js';
 import { reportScorer, type ScorerReport } from './real/metrics.js';
 import { pixelScores } from './real/pixel-model.js';
 import { findingTable, scorerTable } from './real/report.js';
@@ -47,40 +47,17 @@ const output: Record<string, unknown> = { argv: process.argv.slice(2), started: 
 
 /** Trains and scores the pixel model and the named configurations on one collection; prints what it measured. */
 async function runCollection(
-  collectionName: string,
+  name: string,
   data: BenchData,
-  names: string[],
+  configs: string[],
   mainTable: boolean,
 ): Promise<Record<string, unknown>> {
-  const split = (name: string) => data.images.filter((image) => image.split === name);
-  const test = split('test');
-  const findings = findingsPresent([
-    { images: split('train'), minimum: 5 },
-    { images: test, minimum: 1 },
-  ]);
-  const judged = test.filter((image) => pneumoniaLabel(image) !== undefined).length;
-  console.log(
-    `\n## ${collectionName}: ${data.images.length} labelled images (train ${split('train').length}, validation ` +
-      `${split('validation').length}, test ${test.length}; ${judged} test images Pneumonia or No Finding), ` +
-      `${new Set(test.map((image) => image.patient)).size} test patients; split: ${data.splitNote}`,
-  );
-  const scores: Scores[] = [await pixelScores(data.images, findings)];
-  for (const name of names) {
-    const options = shortened(CONFIGS[name] ?? {}, epochs, values.quick as boolean);
-    scores.push(await cascadeScores(`cascade ${name}`, data.catalog, data.dataset, options, test));
-  }
+  const test = data.images.filter((image) => image.split === 'test');
+  console.log(`\n## ${name}: ${describe(data)}`);
+  const scores = await trainScorers(data, configs, test);
   const pixels = scores[0];
-  const reports: ScorerReport[] = scores.map((s) =>
-    reportScorer(s, test, s === pixels ? undefined : pixels, resamples),
-  );
-  if (mainTable) console.log(`\n${scorerTable(reports)}`);
-  console.log(
-    `\nPer-finding AUROC on the ${test.length} test images (${collectionName}):\n\n${findingTable(reports, test)}`,
-  );
-  if (!mainTable)
-    console.log(
-      `\ntraining s: ${reports.map((r) => `${r.name} ${r.trainingSeconds.toFixed(0)} (CPU ${r.trainingCpuSeconds.toFixed(0)})`).join(', ')}`,
-    );
+  const reports = scores.map((s) => reportScorer(s, test, s === pixels ? undefined : pixels, resamples));
+  printReports(name, reports, test, mainTable);
   return {
     splitNote: data.splitNote,
     reports,
@@ -92,6 +69,41 @@ async function runCollection(
       pneumonia: Object.fromEntries(scores.map((s) => [s.name, s.pneumonia[i]])),
     })),
   };
+}
+
+function describe(data: BenchData): string {
+  const count = (split: string) => data.images.filter((image) => image.split === split).length;
+  const test = data.images.filter((image) => image.split === 'test');
+  const judged = test.filter((image) => pneumoniaLabel(image) !== undefined).length;
+  const patients = new Set(test.map((image) => image.patient)).size;
+  return (
+    `${data.images.length} labelled images (train ${count('train')}, validation ${count('validation')}, test ` +
+    `${test.length}, of which ${judged} Pneumonia or No Finding; ${patients} test patients); split: ${data.splitNote}`
+  );
+}
+
+/** The pixel baseline first (on the findings it can learn and be judged on), then each configuration. */
+async function trainScorers(data: BenchData, configs: string[], test: LabelledImage[]): Promise<Scores[]> {
+  const findings = findingsPresent([
+    { images: data.images.filter((image) => image.split === 'train'), minimum: 5 },
+    { images: test, minimum: 1 },
+  ]);
+  const scores: Scores[] = [await pixelScores(data.images, findings)];
+  for (const config of configs) {
+    const options = shortened(CONFIGS[config] ?? {}, epochs, values.quick as boolean);
+    scores.push(await cascadeScores(`cascade ${config}`, data.catalog, data.dataset, options, test));
+  }
+  return scores;
+}
+
+function printReports(name: string, reports: ScorerReport[], test: LabelledImage[], mainTable: boolean): void {
+  if (mainTable) console.log(`\n${scorerTable(reports)}`);
+  console.log(`\nPer-finding AUROC on the ${test.length} test images (${name}):\n\n${findingTable(reports, test)}`);
+  if (mainTable) return;
+  const times = reports.map(
+    (r) => `${r.name} ${r.trainingSeconds.toFixed(0)} (CPU ${r.trainingCpuSeconds.toFixed(0)})`,
+  );
+  console.log(`\ntraining s: ${times.join(', ')}`);
 }
 
 /** Everything measured so far (after each collection, so a stopped run keeps what it finished). */
