@@ -8,7 +8,7 @@ import type { TrainingExample, TrainingSet } from './data/training-set.js';
 import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
 import { aurocPerClass } from './evaluation/auroc.js';
 import { bootstrapAuroc } from './evaluation/bootstrap.js';
-import { binaryCalibrationError, topLabelCalibrationError } from './evaluation/calibration-error.js';
+import { calibrationError, topLabelCalibrationError } from './evaluation/calibration-error.js';
 import { rocCurve } from './evaluation/roc.js';
 import { type Cnn, CnnOptions, createCnn, FINDINGS_LAYER } from './models/cnn.js';
 import { RnnDecoder, RnnOptions } from './models/rnn.js';
@@ -479,11 +479,11 @@ function calibrationReport(
     pairs.length === 0
       ? undefined
       : {
-          before: binaryCalibrationError(
+          before: calibrationError(
             pairs.map((pair) => pair.p),
             pairs.map((pair) => pair.label),
           ),
-          after: binaryCalibrationError(
+          after: calibrationError(
             pairs.map((pair) => applyPlatt(pair.p, calibration.findings[pair.f] ?? IDENTITY_SCALING)),
             pairs.map((pair) => pair.label),
           ),

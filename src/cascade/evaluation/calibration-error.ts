@@ -1,31 +1,41 @@
+import { cxrError } from '../../errors.js';
+
+/** Equal-width bins on [0, 1], as usual for ECE (Guo et al. 2017). */
+export const CALIBRATION_BINS = 10;
+
 /**
- * Expected calibration error (Guo et al., 2017) with equal-width bins: Σ_b (n_b / n) · |accuracy_b − confidence_b|,
- * for binary probabilities against 0/1 outcomes. NaN without items.
+ * Expected calibration error of binary probabilities: items are binned by probability into `bins` equal-width
+ * bins (1 falls into the last); ECE = Σ_b (n_b / n) · |mean probability_b − share of positives_b|. 0 for no items.
  */
-export function binaryCalibrationError(probabilities: number[], outcomes: number[], bins = 10): number {
-  if (probabilities.length === 0) return Number.NaN;
-  const count = new Array<number>(bins).fill(0);
-  const confidence = new Array<number>(bins).fill(0);
-  const hits = new Array<number>(bins).fill(0);
-  probabilities.forEach((p, n) => {
-    const b = Math.min(bins - 1, Math.floor(p * bins));
-    count[b] = (count[b] as number) + 1;
-    confidence[b] = (confidence[b] as number) + p;
-    hits[b] = (hits[b] as number) + (outcomes[n] as number);
-  });
-  return count.reduce(
-    (sum, n, b) =>
-      n === 0 ? sum : sum + Math.abs((hits[b] as number) - (confidence[b] as number)) / probabilities.length,
-    0,
-  );
+export function calibrationError(
+  probabilities: ArrayLike<number>,
+  labels: ArrayLike<boolean | number>,
+  bins = CALIBRATION_BINS,
+): number {
+  if (probabilities.length !== labels.length) {
+    throw cxrError('INVALID_OPTION', `${probabilities.length} probabilities for ${labels.length} labels`, {
+      option: 'labels',
+    });
+  }
+  const sums = Array.from({ length: bins }, () => ({ count: 0, probability: 0, positive: 0 }));
+  for (let i = 0; i < probabilities.length; i++) {
+    const p = probabilities[i] as number;
+    const bin = sums[Math.min(bins - 1, Math.max(0, Math.floor(p * bins)))] as (typeof sums)[number];
+    bin.count++;
+    bin.probability += p;
+    bin.positive += Number(Boolean(labels[i]));
+  }
+  const n = probabilities.length;
+  if (n === 0) return 0;
+  return sums.reduce((ece, bin) => ece + Math.abs(bin.probability - bin.positive) / n, 0);
 }
 
-/** ECE of a classifier's top-1 confidence: the top probability against whether the top class is the true one. */
-export function topLabelCalibrationError(probabilities: number[][], truth: number[], bins = 10): number {
-  const top = probabilities.map((p) => p.reduce((best, value, c) => (value > (p[best] as number) ? c : best), 0));
-  return binaryCalibrationError(
-    probabilities.map((p, n) => p[top[n] as number] as number),
-    top.map((c, n) => (c === truth[n] ? 1 : 0)),
-    bins,
-  );
+/**
+ * Top-1 (confidence) calibration error of multiclass probabilities: each item's highest probability against
+ * whether that class is the true one (`truth`: class index per item).
+ */
+export function topLabelCalibrationError(probabilities: number[][], truth: number[], bins = CALIBRATION_BINS): number {
+  const confidence = probabilities.map((p) => Math.max(...p));
+  const correct = probabilities.map((p, i) => p.indexOf(Math.max(...p)) === truth[i]);
+  return calibrationError(confidence, correct, bins);
 }

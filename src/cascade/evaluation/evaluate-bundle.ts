@@ -7,7 +7,7 @@ import { findingTargets } from '../training/finding-targets.js';
 import { aurocPerClass } from './auroc.js';
 import { type BleuScores, corpusBleu } from './bleu.js';
 import { bootstrapAuroc } from './bootstrap.js';
-import { binaryCalibrationError, topLabelCalibrationError } from './calibration-error.js';
+import { calibrationError, topLabelCalibrationError } from './calibration-error.js';
 
 export interface FindingEvaluation {
   finding: string;
@@ -148,7 +148,7 @@ function findingEvaluations(
 
 function findingCalibrationError(annotations: Annotation[], examples: TrainingExample[], findings: string[]): number {
   const pairs = findings.flatMap((_, f) => statedPairs(annotations, examples, findings, f));
-  return binaryCalibrationError(
+  return calibrationError(
     pairs.map((p) => p.probability),
     pairs.map((p) => p.label),
   );

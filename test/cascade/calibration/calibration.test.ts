@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrateClasses, calibrateFindings, fitCalibration } from '../../../src/cascade/calibration/calibration.js';
 import { applyPlatt, fitPlatt } from '../../../src/cascade/calibration/platt.js';
 import { applyTemperature, fitTemperature } from '../../../src/cascade/calibration/temperature.js';
-import { binaryCalibrationError, topLabelCalibrationError } from '../../../src/cascade/evaluation/calibration-error.js';
+import { calibrationError, topLabelCalibrationError } from '../../../src/cascade/evaluation/calibration-error.js';
 import { rocCurve } from '../../../src/cascade/evaluation/roc.js';
 import { Random } from '../../../src/random.js';
 
@@ -65,8 +65,8 @@ describe('calibration', () => {
     expect(fitted.scale).toBeCloseTo(1 / 3, 1);
     // σ(3z + 1) undone is σ(z): scale 1/3, bias −1/3 (sampling noise of 4,000 labels: a few hundredths).
     expect(Math.abs(fitted.bias + 1 / 3)).toBeLessThan(0.15);
-    const before = binaryCalibrationError(said, labels);
-    const after = binaryCalibrationError(
+    const before = calibrationError(said, labels);
+    const after = calibrationError(
       said.map((p) => applyPlatt(p, fitted)),
       labels,
     );
@@ -98,23 +98,6 @@ describe('calibration', () => {
     expect(calibrateFindings([0.7, 0.7], calibration)[1]).toBeCloseTo(0.7, 6);
     expect(calibrateClasses([0.6, 0.4])).toEqual([0.6, 0.4]);
     expect(calibrateFindings([0.6, 0.4])).toEqual([0.6, 0.4]);
-  });
-
-  it('expected calibration error by hand, binary and top-label', () => {
-    // Bin [0.8, 0.9): confidence 0.85 on two items, one right: |0.5 − 0.85| · 2/4; bin [0.2, 0.3): 0.25, both wrong.
-    expect(binaryCalibrationError([0.85, 0.85, 0.25, 0.25], [1, 0, 0, 0])).toBeCloseTo((0.35 * 2 + 0.25 * 2) / 4, 10);
-    expect(binaryCalibrationError([1, 1], [1, 1])).toBe(0);
-    expect(Number.isNaN(binaryCalibrationError([], []))).toBe(true);
-    // Top-label: confidences 0.6 (right) and 0.7 (wrong) fall in separate bins.
-    expect(
-      topLabelCalibrationError(
-        [
-          [0.6, 0.4],
-          [0.3, 0.7],
-        ],
-        [0, 0],
-      ),
-    ).toBeCloseTo((0.4 + 0.7) / 2, 10);
   });
 
   it('ROC curve from (0, 0) to (1, 1), ties as one point, thinned for drawing', () => {
