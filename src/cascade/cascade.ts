@@ -7,15 +7,14 @@ import type { Checkpoints } from './checkpoints.js';
 import type { TrainingExample, TrainingSet } from './data/training-set.js';
 import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
 import { aurocPerClass } from './evaluation/auroc.js';
-import { bootstrapAuroc } from './evaluation/bootstrap.js';
 import { calibrationError, topLabelCalibrationError } from './evaluation/calibration-error.js';
-import { rocCurve } from './evaluation/roc.js';
+import { type FindingAuroc, findingAurocs } from './evaluation/finding-auroc.js';
 import { type Cnn, CnnOptions, createCnn, FINDINGS_LAYER } from './models/cnn.js';
 import { RnnDecoder, RnnOptions } from './models/rnn.js';
 import { RelabelOptions, relabelByContext } from './relabel/relabel.js';
 import { applyCorrection, priorCorrection } from './training/data-dropout.js';
 import { embedExamples } from './training/embeddings.js';
-import { chooseFindings, findingTargets } from './training/finding-targets.js';
+import { chooseFindings, statedLabels } from './training/finding-targets.js';
 import { baseClass, CnnTrainingOptions, type EpochStats, trainCnn } from './training/train-cnn.js';
 import { RnnTrainingOptions, teacherForcing, trainRnn } from './training/train-rnn.js';
 import { Vocabulary } from './vocabulary.js';
@@ -42,16 +41,8 @@ export const CascadeOptions = z.object({
 });
 export type CascadeOptions = z.input<typeof CascadeOptions>;
 
-/** One finding of the head on the held-out images: AUROC with its bootstrap 95% interval, and the ROC curve. */
-export interface FindingReport {
-  finding: string;
-  positives: number;
-  negatives: number;
-  auroc: number;
-  low: number;
-  high: number;
-  roc: Array<[number, number]>;
-}
+/** One finding of the head on the test images: AUROC with its bootstrap 95% interval, and the ROC curve. */
+export type FindingReport = FindingAuroc;
 
 /** Expected calibration error (10 bins) on the held-out images, before and after the validation-fitted calibration. */
 export interface CalibrationReport {
@@ -354,10 +345,7 @@ function heldOutOutputs(context: HeldOutContext, indices: number[]) {
   const classed = indices.flatMap((i, k) =>
     (context.examples[i] as TrainingExample).className === undefined ? [] : [k],
   );
-  const findingLabels = indices.map((i) => {
-    const { targets, mask } = findingTargets(context.examples[i] as TrainingExample, context.findings);
-    return targets.map((t, f) => (mask[f] === 0 ? -1 : t));
-  });
+  const findingLabels = indices.map((i) => statedLabels(context.examples[i] as TrainingExample, context.findings));
   return {
     readout,
     classed,
@@ -426,7 +414,13 @@ function evaluateIteration(
     confusion,
     auroc: aurocPerClass(calibrated.map(toBase), truth, baseClasses),
     annotation,
-    findings: findingReports(context.findings, outputs.findingProbabilities, outputs.findingLabels, testIdx, examples),
+    findings: findingAurocs(
+      context.findings,
+      outputs.findingProbabilities,
+      outputs.findingLabels,
+      testIdx.map((i) => (examples[i] as TrainingExample).patientId ?? (examples[i] as TrainingExample).imageId),
+      500,
+    ),
     calibration: calibrationReport(
       outputs,
       calibrated.map(toBase),
@@ -434,36 +428,6 @@ function evaluateIteration(
       calibration,
     ),
   };
-}
-
-/** Per finding of the head: AUROC with a patient-level bootstrap 95% interval, and the ROC curve. */
-function findingReports(
-  findings: string[],
-  probabilities: number[][],
-  labels: number[][],
-  indices: number[],
-  examples: TrainingExample[],
-): FindingReport[] {
-  return findings.flatMap((finding, f) => {
-    const stated = labels.flatMap((row, n) => (row[f] === -1 ? [] : [n]));
-    const scores = stated.map((n) => probabilities[n]?.[f] as number);
-    const truth = stated.map((n) => labels[n]?.[f] as number);
-    const positives = truth.filter((y) => y === 1).length;
-    if (positives === 0 || positives === truth.length) return [];
-    const groups = stated.map((n) => (examples[indices[n] as number] as TrainingExample).patientId ?? `image ${n}`);
-    const interval = bootstrapAuroc(scores, truth, { groups, resamples: 500 });
-    return [
-      {
-        finding,
-        positives,
-        negatives: truth.length - positives,
-        auroc: interval.estimate,
-        low: interval.low,
-        high: interval.high,
-        roc: rocCurve(scores, truth),
-      },
-    ];
-  });
 }
 
 function calibrationReport(

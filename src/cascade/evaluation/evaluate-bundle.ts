@@ -3,21 +3,14 @@ import type { Catalog } from '../../store/catalog.js';
 import type { Annotation, Annotator } from '../annotator.js';
 import { decodingOf } from '../bundle/format.js';
 import { loadTrainingSet, type TrainingExample } from '../data/training-set.js';
-import { findingTargets } from '../training/finding-targets.js';
+import { findingTargets, statedLabels } from '../training/finding-targets.js';
 import { aurocPerClass } from './auroc.js';
 import { type BleuScores, corpusBleu } from './bleu.js';
-import { bootstrapAuroc } from './bootstrap.js';
 import { calibrationError, topLabelCalibrationError } from './calibration-error.js';
+import { type FindingAuroc, findingAurocs } from './finding-auroc.js';
 
-export interface FindingEvaluation {
-  finding: string;
-  positives: number;
-  negatives: number;
-  auroc: number;
-  /** Bootstrap 95% interval, resampling patients. */
-  low: number;
-  high: number;
-}
+/** AUROC of one finding with its bootstrap 95% interval, resampling patients. */
+export type FindingEvaluation = Omit<FindingAuroc, 'roc'>;
 
 export interface BundleEvaluation extends BleuScores {
   split: Split;
@@ -78,7 +71,12 @@ export async function evaluateBundle(
     auroc,
     meanAuroc: values.reduce((a, b) => a + b, 0) / Math.max(1, values.length),
     labelledImages: labelled.length,
-    findings: findingEvaluations(annotations, labelled, findingNames),
+    findings: findingAurocs(
+      findingNames,
+      annotations.map((a) => a.findings.map((f) => f.probability)),
+      labelled.map((e) => statedLabels(e, findingNames)),
+      labelled.map((e) => e.patientId ?? e.imageId),
+    ).map(({ roc: _, ...rest }) => rest),
     calibration: {
       classEce: { ...(raw === undefined ? {} : { before: classEce(raw) }), after: classEce(annotations) },
       ...(findingNames.length === 0
@@ -114,33 +112,6 @@ function statedPairs(annotations: Annotation[], examples: TrainingExample[], fin
         probability: annotations[n]?.findings[f]?.probability as number,
         label: targets[f] as number,
         group: example.patientId ?? example.imageId,
-      },
-    ];
-  });
-}
-
-function findingEvaluations(
-  annotations: Annotation[],
-  examples: TrainingExample[],
-  findings: string[],
-): FindingEvaluation[] {
-  return findings.flatMap((finding, f) => {
-    const pairs = statedPairs(annotations, examples, findings, f);
-    const positives = pairs.filter((p) => p.label === 1).length;
-    if (positives === 0 || positives === pairs.length) return [];
-    const interval = bootstrapAuroc(
-      pairs.map((p) => p.probability),
-      pairs.map((p) => p.label),
-      { groups: pairs.map((p) => p.group) },
-    );
-    return [
-      {
-        finding,
-        positives,
-        negatives: pairs.length - positives,
-        auroc: interval.estimate,
-        low: interval.low,
-        high: interval.high,
       },
     ];
   });

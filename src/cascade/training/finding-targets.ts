@@ -30,3 +30,9 @@ export function findingTargets(example: TrainingExample, findings: string[]): { 
     mask: findings.map((finding) => (uncertain.has(finding) ? 0 : 1)),
   };
 }
+
+/** An image's label per finding as evaluation reads it: 1 present, 0 absent, -1 uncertain (left out). */
+export function statedLabels(example: TrainingExample, findings: string[]): number[] {
+  const { targets, mask } = findingTargets(example, findings);
+  return targets.map((t, f) => (mask[f] === 0 ? -1 : t));
+}
