@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../random.js';
+import { type Augmentation, augmentCrop } from './augment.js';
 import type { TrainingExample } from './training-set.js';
 
 /**
  * A [n, crop, crop, 1] batch cut from images decoded at `size`: random crops within the margin for training (the
- * paper's augmentation: 256 resized, 224 cropped), the centre crop otherwise; grey values centred on 0.
+ * paper's augmentation: 256 resized, 224 cropped), the centre crop otherwise; grey values centred on 0. With an
+ * augmentation and a generator, each training crop is also rotated, zoomed and re-exposed (`augmentCrop`).
  */
 export function imageBatch(
   examples: TrainingExample[],
@@ -12,19 +14,31 @@ export function imageBatch(
   size: number,
   crop: number,
   random?: Random,
+  augmentation?: Augmentation,
 ): tf.Tensor4D {
   const pixels = indices.map((index) => (examples[index] as TrainingExample).pixels);
-  return tf.tensor4d(cropPixels(pixels, size, crop, random), [indices.length, crop, crop, 1]);
+  return tf.tensor4d(cropPixels(pixels, size, crop, random, augmentation), [indices.length, crop, crop, 1]);
 }
 
 /**
  * The crops as one row-major array (n × crop × crop; with one grey channel this is NHWC and NCHW alike): what
- * every runtime is fed. Random crops within the margin when given a generator, else the centre crop.
+ * every runtime is fed. Random crops within the margin when given a generator (augmented when also given an
+ * augmentation), else the centre crop: inference passes neither and always gets the same input.
  */
-export function cropPixels(images: Float32Array[], size: number, crop: number, random?: Random): Float32Array {
+export function cropPixels(
+  images: Float32Array[],
+  size: number,
+  crop: number,
+  random?: Random,
+  augmentation?: Augmentation,
+): Float32Array {
   const margin = size - crop;
   const data = new Float32Array(images.length * crop * crop);
   images.forEach((pixels, n) => {
+    if (random !== undefined && augmentation !== undefined) {
+      augmentCrop(pixels, size, crop, augmentation, random, data, n * crop * crop);
+      return;
+    }
     const left = random === undefined ? margin >> 1 : Math.floor(random.next() * (margin + 1));
     const top = random === undefined ? margin >> 1 : Math.floor(random.next() * (margin + 1));
     for (let y = 0; y < crop; y++) {
