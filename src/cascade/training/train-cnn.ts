@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { cxrError } from '../../errors.js';
 import { Random } from '../../random.js';
+import { AugmentOptions } from '../data/augment.js';
 import { imageBatch } from '../data/batches.js';
 import type { TrainingExample } from '../data/training-set.js';
 import type { Cnn } from '../models/cnn.js';
@@ -21,6 +22,8 @@ export const CnnTrainingOptions = z.object({
    * compressed); `cosine`: it falls along half a cosine from the full rate to nearly 0.
    */
   schedule: z.enum(['constant', 'step', 'cosine']).default('step'),
+  /** Augmentation of training crops (rotation, zoom, exposure, noise; never a flip); absent: random crops only. */
+  augment: AugmentOptions.optional(),
   /** L2 penalty on the convolution and dense kernels (the paper: 5e-4); 0 for none. */
   weightDecay: z.number().min(0).max(0.1).default(0),
   /** The paper's data dropout, or class weights (loss weighted by n_total / (classes · n_class)). */
@@ -210,6 +213,7 @@ function trainStep(
     data.geometry.size,
     data.geometry.crop,
     random,
+    options.augment === undefined ? undefined : AugmentOptions.parse(options.augment),
   );
   const targets = batch.map((item) => findingTargets(data.examples[item.i] as TrainingExample, findings));
   const variables = cnn.network.trainableWeights.map((weight) => weight.read() as tf.Variable);

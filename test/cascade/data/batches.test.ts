@@ -10,7 +10,15 @@ const CROP = 4;
 
 function example(offset: number): TrainingExample {
   const pixels = Float32Array.from({ length: SIZE * SIZE }, (_, i) => ((i + offset) % 16) / 16);
-  return { imageId: `image-${offset}`, split: 'train', className: 'normal', sequence: ['normal'], pixels };
+  return {
+    imageId: `image-${offset}`,
+    split: 'train',
+    className: 'normal',
+    sequence: ['normal'],
+    positives: [],
+    uncertain: [],
+    pixels,
+  };
 }
 
 const examples = [example(0), example(5), example(9)];
