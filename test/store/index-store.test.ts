@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { parseQuery } from '../../src/search/query-parser.js';
+import { rankByText } from '../../src/search/text-search.js';
 import { IndexStore } from '../../src/store/index-store.js';
 import { INDEX_MIGRATIONS_DIR, listMigrations, migrate } from '../../src/store/migrations.js';
 import { annotationOf, entryOf, head } from '../helpers/annotations.js';
@@ -59,7 +61,7 @@ describe('IndexStore: per-finding probabilities', () => {
     );
     db.prepare(
       `INSERT INTO entries (label, image_id, dataset, file, sequence, disease, confidence, first, final, added_at)
-       VALUES (1, 'old:1', 'old', '/x.png', '["cardiomegaly"]', 'cardiomegaly', 0.7, x'00000000', x'00000000', 'then')`,
+       VALUES (1, 'old:1', 'old', '/x.png', '["cardiomegaly"]', 'cardiomegaly', 0.3, x'00000000', x'00000000', 'then')`,
     ).run();
     db.prepare(`INSERT INTO findings (label, source, disease) VALUES (1, 'generated', 'cardiomegaly')`).run();
     db.close();
@@ -70,6 +72,17 @@ describe('IndexStore: per-finding probabilities', () => {
     );
     expect(columns).toContain('probability');
     expect(store.entries([1])[0]?.generated.findings).toEqual([{ disease: 'cardiomegaly', locations: [] }]);
+    // Searched as before: matched at a class confidence of 0.3 (no 0.5 threshold without a probability), ranked by it.
+    const ranking = rankByText(store, parseQuery('cardiomegaly', { diseases: ['cardiomegaly'] }), 5);
+    expect(ranking.hits).toEqual([
+      {
+        label: 1,
+        score: expect.closeTo(0.3 * 1.001, 9),
+        concepts: [expect.objectContaining({ sources: ['generated'] })],
+        words: [],
+      },
+    ]);
+    expect(ranking.hits[0]?.concepts[0]).not.toHaveProperty('probability');
     store.close();
   });
 });
