@@ -6,6 +6,7 @@ const $ = (selector) => document.querySelector(selector);
 const FACETS = ['disease', 'side', 'location', 'severity', 'view', 'split', 'dataset'];
 
 const words = (sequence) => sequence.map((w) => w.replace(/_/g, ' ')).join(' ');
+
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
