@@ -1,10 +1,11 @@
 // The search page: plain JavaScript over the HTTP API (no framework, no CDN; works offline).
+import { alsoRead, hasHead, otherFindings, percent, readingFigure } from './figures.js';
+
 const state = { q: '', filters: {}, image: null, like: null };
 const $ = (selector) => document.querySelector(selector);
 const FACETS = ['disease', 'side', 'location', 'severity', 'view', 'split', 'dataset'];
 
 const words = (sequence) => sequence.map((w) => w.replace(/_/g, ' ')).join(' ');
-const percent = (p) => `${Math.round(p * 100)}%`;
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -95,7 +96,8 @@ function renderHits(response) {
           el(
             'p',
             { class: 'meta' },
-            `${hit.generated.disease} · ${percent(hit.generated.readingConfidence ?? hit.generated.confidence)} sure · ${hit.imageId}`,
+            // One confidence a card: the matched (else the class's) finding's calibrated probability; see hitConfidence.
+            `${hit.confidence.finding} · ${percent(hit.confidence.probability)} sure · ${hit.imageId}`,
           ),
           el('p', { class: 'why' }, why.join(' · ')),
         ),
@@ -128,16 +130,10 @@ function renderQueryImage(response) {
         ? el(
             'p',
             { class: 'annotation', id: 'query-reading' },
-            `${words(reading.sequence)} (${reading.disease} ${percent(reading.confidence)}, whole reading ${percent(reading.readingConfidence ?? reading.confidence)})`,
+            `${words(reading.sequence)} (${reading.disease} ${percent(readingFigure(reading))})`,
           )
         : null,
-      reading
-        ? el(
-            'p',
-            { class: 'meta' },
-            `alternatives: ${reading.alternatives.map((a) => `${a.disease} ${percent(a.probability)}`).join(', ')}`,
-          )
-        : null,
+      reading ? el('p', { class: 'meta', id: 'query-findings' }, alsoRead(reading)) : null,
     ),
   );
   box.hidden = false;
@@ -217,9 +213,12 @@ async function openDetail(id) {
             }),
             comparisonRow(
               'disease',
-              `${g.disease} (${percent(g.confidence)}; whole reading ${percent(g.readingConfidence ?? g.confidence)})`,
+              `${g.disease} (${percent(readingFigure(g))})`,
               stated((f) => f.disease),
             ),
+            hasHead(g)
+              ? comparisonRow('other findings', otherFindings(g).join(', ') || '—', '', { generated: 'findings' })
+              : null,
             comparisonRow(
               'side',
               g.side ?? '—',
@@ -236,11 +235,7 @@ async function openDetail(id) {
               stated((f) => f.locations),
             ),
           ),
-          el(
-            'p',
-            { class: 'meta' },
-            `alternatives: ${g.alternatives.map((a) => `${a.disease} ${percent(a.probability)}`).join(', ')}`,
-          ),
+          hasHead(g) ? null : el('p', { class: 'meta' }, alsoRead(g)),
           el('h3', {}, 'Report'),
           el('p', { id: 'report' }, entry.report ?? 'No report.'),
           el('h3', {}, 'Nearest images'),

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import type { Annotation } from '../cascade/annotator.js';
 import { selectBackend } from '../cascade/backend.js';
 import { loadBundle } from '../cascade/bundle/load.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
+import { otherFindings, percent, readingFigure } from './reading.js';
 
 /** `cxr annotate IMAGE…`: the cascade's reading of any image, no index needed. */
 export function registerAnnotateCommand(program: Command): void {
@@ -26,17 +28,32 @@ export function registerAnnotateCommand(program: Command): void {
           return;
         }
         annotations.forEach((a, i) => {
-          console.log(`${images[i]}`);
-          console.log(`  ${a.sequence.join(' ')}`);
-          console.log(
-            `  disease ${a.disease} (${(a.confidence * 100).toFixed(0)}%)${a.side ? `, side ${a.side}` : ''}${a.locations.length ? `, ${a.locations.join(', ')}` : ''}${a.severity ? `, ${a.severity}` : ''}`,
-          );
-          console.log(
-            `  alternatives: ${a.alternatives.map((alt) => `${alt.disease} ${(alt.probability * 100).toFixed(0)}%`).join(', ')}`,
-          );
+          for (const line of annotationLines(images[i] as string, a)) console.log(line);
         });
       } finally {
         annotator.dispose();
       }
     });
+}
+
+/**
+ * A reading for people. Each finding's figure once: with the per-finding head, its calibrated probabilities (the
+ * class's finding on the disease line, the others below); without it, the class probabilities as before.
+ */
+export function annotationLines(image: string, a: Omit<Annotation, 'embeddings'>): string[] {
+  const context = `${a.side ? `, side ${a.side}` : ''}${a.locations.length ? `, ${a.locations.join(', ')}` : ''}${a.severity ? `, ${a.severity}` : ''}`;
+  const others =
+    a.findings.length > 0
+      ? `  findings: ${
+          otherFindings(a)
+            .map((f) => `${f.finding} ${percent(f.probability)}`)
+            .join(', ') || 'none other'
+        }`
+      : `  alternatives: ${a.alternatives.map((alt) => `${alt.disease} ${percent(alt.probability)}`).join(', ')}`;
+  return [
+    image,
+    `  ${a.sequence.join(' ')}`,
+    `  disease ${a.disease} (${percent(readingFigure(a))})${context}`,
+    others,
+  ];
 }

@@ -7,6 +7,7 @@ import { type ImageQuery, SearchEngine, type SearchResponse } from '../search/en
 import type { FilterFields } from '../search/query-parser.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { DEFAULT_INDEX } from './build.js';
+import { percent, readingFigure } from './reading.js';
 import { choiceOption, integerOption } from './shared-options.js';
 
 interface SearchCliOptions extends BackendOptions {
@@ -56,7 +57,7 @@ export function registerSearchCommand(program: Command): void {
           embedding: choiceOption('embedding', options.embedding, ['first', 'final'] as const),
         });
         if (options.json) console.log(JSON.stringify(response, null, 2));
-        else printResponse(response);
+        else for (const line of responseLines(response)) console.log(line);
       } finally {
         await engine.close();
       }
@@ -91,31 +92,33 @@ async function imageQuery(options: SearchCliOptions): Promise<ImageQuery | undef
   return undefined;
 }
 
-function printResponse(response: SearchResponse): void {
+/** The response for people: the parse, the plan, one line a hit with its one confidence (see `hitConfidence`). */
+export function responseLines(response: SearchResponse): string[] {
+  const lines: string[] = [];
   const parse = response.parse;
   const concepts = parse.concepts.map(
     (c) =>
       `${c.negated ? 'NOT ' : ''}${[c.disease, c.side, c.severity, ...c.locations].filter(Boolean).join(' / ') || c.text}`,
   );
-  console.log(
+  lines.push(
     `query: ${[...concepts, ...parse.words.map((w) => `"${w}"`)].join(', ') || '(everything)'}${parse.source === 'any' ? '' : ` [source ${parse.source}]`}`,
   );
   if (response.queryAnnotation) {
     const a = response.queryAnnotation;
-    console.log(`query image reads: ${a.sequence.join(' ')} (${a.disease}, ${(a.confidence * 100).toFixed(0)}%)`);
+    lines.push(`query image reads: ${a.sequence.join(' ')} (${a.disease}, ${percent(readingFigure(a))})`);
   }
   const plan = response.plan;
   const image = plan.image
     ? ` image ${plan.image.strategy}${'filterMatches' in plan.image ? ` over ${plan.image.filterMatches}` : ''}`
     : '';
-  console.log(
+  lines.push(
     `plan: ${plan.kind}${plan.mode ? ` (${plan.mode})` : ''}${plan.text ? ` text candidates ${plan.text.candidates}` : ''}${image}; ${response.timings.totalMs} ms`,
   );
   if (response.hits.length === 0) {
-    console.log('no images match');
-    return;
+    lines.push('no images match');
+    return lines;
   }
-  console.log(
+  lines.push(
     `\n${'#'.padStart(3)}  ${'image'.padEnd(34)} ${'generated annotation'.padEnd(40)} ${'conf'.padStart(4)}  why`,
   );
   for (const hit of response.hits) {
@@ -127,8 +130,12 @@ function printResponse(response: SearchResponse): void {
     ]
       .filter(Boolean)
       .join(' ');
-    console.log(
-      `${String(hit.rank).padStart(3)}  ${hit.imageId.slice(0, 34).padEnd(34)} ${hit.generated.sequence.join(' ').slice(0, 40).padEnd(40)} ${((hit.generated.readingConfidence ?? hit.generated.confidence) * 100).toFixed(0).padStart(3)}%  ${why}`,
+    // The figure is about the hit's finding; name it when the annotation column does not.
+    const { finding, probability } = hit.confidence;
+    const about = hit.generated.disease.split(' + ').includes(finding) ? '' : `${finding} `;
+    lines.push(
+      `${String(hit.rank).padStart(3)}  ${hit.imageId.slice(0, 34).padEnd(34)} ${hit.generated.sequence.join(' ').slice(0, 40).padEnd(40)} ${percent(probability).padStart(4)}  ${about}${why}`,
     );
   }
+  return lines;
 }

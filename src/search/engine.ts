@@ -7,8 +7,9 @@ import { cxrError } from '../errors.js';
 import { toIndexEntry } from '../indexer/entry.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
 import { currentGeneration, SearchIndex } from '../store/search-index.js';
-import { and, entryFilter, queryFilter, type SqlFilter } from './filter-sql.js';
+import { and, entryFilter, generatedPresent, queryFilter, type SqlFilter } from './filter-sql.js';
 import { reciprocalRankFusion } from './fusion.js';
+import { type HitConfidence, hitConfidence } from './hit-confidence.js';
 import { DEFAULT_IMAGE_PLANNER, type ImagePlan, type ImagePlannerOptions, nearestImages } from './image-search.js';
 import { applyFilters, type FilterFields, type ParsedQuery, parseQuery } from './query-parser.js';
 import { type ConceptMatch, rankByText, type TextHit, type WordMatch } from './text-search.js';
@@ -34,8 +35,11 @@ export interface SearchHit {
   dataset: string;
   view?: string;
   split?: string;
-  generated: Omit<StoredEntry['generated'], 'findings'>;
+  /** The generated annotation, its findings with their calibrated probabilities when the bundle has that head. */
+  generated: StoredEntry['generated'];
   truth: string[];
+  /** The one confidence to show for the hit (see `hitConfidence`). */
+  confidence: HitConfidence;
   score: number;
   why: {
     concepts: ConceptMatch[];
@@ -158,7 +162,10 @@ export class SearchEngine {
       const text = rankByText(this.index.store, parse, k);
       at = lap('textMs', at);
       response.plan = { kind: hasText ? 'text' : 'browse', text: { candidates: text.candidates } };
-      response.hits = this.hits(text.hits.map((hit) => ({ label: hit.label, score: hit.score, text: hit })));
+      response.hits = this.hits(
+        text.hits.map((hit) => ({ label: hit.label, score: hit.score, text: hit })),
+        parse,
+      );
     } else if (!hasText || request.mode === 'filter') {
       const filter = and([hasText ? queryFilter(parse) : entryFilter(parse.filters), ...(notSelf ? [notSelf] : [])]);
       const image = nearestImages(this.index, query.vector, query.kind, k, filter, this.planner);
@@ -175,6 +182,7 @@ export class SearchEngine {
           distance: hit.distance,
           imageRank: i + 1,
         })),
+        parse,
       );
     } else {
       const depth = Math.max(100, 5 * k);
@@ -203,6 +211,7 @@ export class SearchEngine {
           imageRank: f.ranks[1] || undefined,
           fusedScore: f.score,
         })),
+        parse,
       );
     }
     lap('fetchMs', at);
@@ -228,11 +237,15 @@ export class SearchEngine {
     return this.entry(imageId).file;
   }
 
-  /** Counts per facet over the images a query matches (every image when empty). */
+  /**
+   * Counts per facet over the images a query matches (every image when empty); generated findings only where they
+   * count as present (see `generatedPresent`).
+   */
   facets(text = '', filters: FilterFields = {}): Record<string, Array<{ value: string; count: number }>> {
     const parsed = this.parse(text, filters);
     const filter = queryFilter(parsed);
     const source = parsed.source === 'truth' ? 'truth' : 'generated';
+    const present = source === 'truth' ? { where: '1', params: [] } : generatedPresent(parsed.filters);
     const scoped = `SELECT e.label FROM entries e WHERE ${filter.where}`;
     const count = (sql: string, params: unknown[] = []) =>
       (
@@ -241,8 +254,8 @@ export class SearchEngine {
     const findingFacet = (column: string) =>
       count(
         `SELECT f.${column} AS value, count(DISTINCT f.label) AS count FROM findings f
-         WHERE f.label IN (${scoped}) AND f.source = ? GROUP BY 1 ORDER BY 2 DESC, 1`,
-        [source],
+         WHERE f.label IN (${scoped}) AND f.source = ? AND ${present.where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+        [source, ...present.params],
       );
     const entryFacet = (column: string) =>
       count(
@@ -254,8 +267,8 @@ export class SearchEngine {
       severity: findingFacet('severity'),
       location: count(
         `SELECT j.value AS value, count(DISTINCT f.label) AS count FROM findings f, json_each(f.locations) j
-         WHERE f.label IN (${scoped}) AND f.source = ? GROUP BY 1 ORDER BY 2 DESC, 1`,
-        [source],
+         WHERE f.label IN (${scoped}) AND f.source = ? AND ${present.where} GROUP BY 1 ORDER BY 2 DESC, 1`,
+        [source, ...present.params],
       ),
       view: entryFacet('view'),
       split: entryFacet('split'),
@@ -348,12 +361,13 @@ export class SearchEngine {
       imageRank?: number;
       fusedScore?: number;
     }>,
+    parse: ParsedQuery,
   ): SearchHit[] {
+    const positives = parse.concepts.filter((c) => !c.negated); // in the order rankByText explains them
     const entries = new Map(this.index.store.entries(ranked.map((r) => r.label)).map((e) => [e.label, e]));
     return ranked.flatMap((r, i) => {
       const entry = entries.get(r.label);
       if (entry === undefined) return [];
-      const { findings: _, ...generated } = entry.generated;
       const why: SearchHit['why'] = { concepts: r.text?.concepts ?? [], words: r.text?.words ?? [] };
       if (r.distance !== undefined) why.distance = round(r.distance, 6);
       if (r.textRank !== undefined) why.textRank = r.textRank;
@@ -366,8 +380,9 @@ export class SearchEngine {
           dataset: entry.dataset,
           ...(entry.view === undefined ? {} : { view: entry.view }),
           ...(entry.split === undefined ? {} : { split: entry.split }),
-          generated,
+          generated: entry.generated,
           truth: entry.truth.annotations,
+          confidence: hitConfidence(entry.generated, why.concepts, positives),
           score: round(r.score, 6),
           why,
         },

@@ -24,6 +24,10 @@ export interface EntryFilters {
   view?: string;
   split?: string;
   dataset?: string;
+  /**
+   * `confidence:X`: the probability a generated finding needs to count (0.5 by default; never the truth's); with no
+   * positive concept, images with some generated finding at X (see `generatedPresent` in filter-sql.ts).
+   */
   minConfidence?: number;
 }
 

@@ -9,6 +9,8 @@ export interface ConceptMatch {
   sources: FindingSource[];
   /** The finding is where the query said (or next to it). */
   location: boolean;
+  /** The per-finding head's calibrated probability of the generated finding that matched, when it has one. */
+  probability?: number;
 }
 
 export interface WordMatch {
@@ -33,9 +35,11 @@ const FTS_COLUMNS = ['generated', 'truth', 'report'] as const;
 
 /**
  * Ranks entries for a parsed query. Hard filters first (entry filters, concepts present, negated concepts absent);
- * then each positive concept scores 1 when the dataset's own annotation states it, plus the cascade's confidence in
- * its whole reading (class and words) when the generated annotation does, plus ½ when it is where the query said; free words add bm25 over the
- * generated annotation, the ground truth and the report (normalised to 0…1). Ties go to the more confident reading.
+ * then each positive concept scores 1 when the dataset's own annotation states it, plus, when the generated
+ * annotation does, the per-finding head's calibrated probability of that finding (without one: the cascade's
+ * confidence in its whole reading, class and words), plus ½ when it is where the query said; free words add bm25
+ * over the generated annotation, the ground truth and the report (normalised to 0…1). Ties go to the more confident
+ * reading.
  */
 export function rankByText(store: IndexStore, parsed: ParsedQuery, limit: number, extra?: SqlFilter): TextRanking {
   const positives = parsed.concepts.filter((c) => !c.negated);
@@ -63,7 +67,7 @@ export function rankByText(store: IndexStore, parsed: ParsedQuery, limit: number
     ORDER BY score DESC, label
     LIMIT ?`;
   const params = [...(match === undefined ? [] : [match]), ...columnParams, ...filter.params, limit];
-  const rows = store.db.prepare(sql).all(...params) as Array<Record<string, number>>;
+  const rows = store.db.prepare(sql).all(...params) as Array<Record<string, number | null>>;
   const words = explainWords(
     store,
     parsed,
@@ -74,19 +78,31 @@ export function rankByText(store: IndexStore, parsed: ParsedQuery, limit: number
     hits: rows.map((row) => ({
       label: row.label as number,
       score: row.score as number,
-      concepts: flags.map((flag) => ({
-        concept: flag.concept.text,
-        sources: (['truth', 'generated'] as const).filter((source) => row[`${source[0]}${flag.index}`] === 1),
-        location: row[`l${flag.index}`] === 1,
-      })),
+      concepts: flags.map((flag) => conceptMatch(flag, row)),
       words: words.get(row.label as number) ?? [],
     })),
   };
 }
 
-/** The three per-concept columns (truth match, generated match, location match) and the score they add. */
+function conceptMatch(flag: { concept: Concept; index: number }, row: Record<string, number | null>): ConceptMatch {
+  const generated = row[`g${flag.index}`] ?? null;
+  const sources: FindingSource[] = [];
+  if (row[`t${flag.index}`] === 1) sources.push('truth');
+  if (generated !== null) sources.push('generated');
+  return {
+    concept: flag.concept.text,
+    sources,
+    location: row[`l${flag.index}`] === 1,
+    ...(generated !== null && generated >= 0 ? { probability: generated } : {}),
+  };
+}
+
+/**
+ * The three per-concept columns (truth match; generated match with its calibrated probability; location match) and
+ * the score they add.
+ */
 function conceptFlags(concept: Concept, parsed: ParsedQuery, index: number) {
-  const condition = findingCondition(concept, 'any');
+  const condition = findingCondition(concept, 'any', parsed.filters);
   const columns: string[] = [];
   const params: unknown[] = [];
   const exists = (extraWhere: string, extraParams: unknown[]) => {
@@ -97,7 +113,12 @@ function conceptFlags(concept: Concept, parsed: ParsedQuery, index: number) {
   const useTruth = parsed.source !== 'generated';
   const useGenerated = parsed.source !== 'truth';
   columns.push(`${useTruth ? exists(" AND f.source = 'truth'", []) : '0'} AS t${index}`);
-  columns.push(`${useGenerated ? exists(" AND f.source = 'generated'", []) : '0'} AS g${index}`);
+  // One look for the generated match and its probability: NULL when none matches, -1 when it has no probability.
+  const generated = () => {
+    params.push(...condition.params);
+    return `(SELECT max(coalesce(f.probability, -1.0)) FROM findings f INDEXED BY findings_by_label WHERE f.label = e.label AND ${condition.where} AND f.source = 'generated')`;
+  };
+  columns.push(`${useGenerated ? generated() : 'NULL'} AS g${index}`);
   const places = withNeighbours(concept.locations);
   columns.push(
     `${places.length > 0 ? exists(' AND EXISTS (SELECT 1 FROM json_each(f.locations) j WHERE j.value IN (SELECT value FROM json_each(?)))', [JSON.stringify(places)]) : '0'} AS l${index}`,
@@ -107,7 +128,7 @@ function conceptFlags(concept: Concept, parsed: ParsedQuery, index: number) {
     index,
     columns,
     params,
-    score: `t${index} + g${index} * confidence + 0.5 * l${index}`,
+    score: `t${index} + (CASE WHEN g${index} IS NULL THEN 0 WHEN g${index} < 0 THEN confidence ELSE g${index} END) + 0.5 * l${index}`,
   };
 }
 

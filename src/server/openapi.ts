@@ -27,6 +27,129 @@ const searchResponse = {
   content: json({ $ref: '#/components/schemas/SearchResponse' }),
 };
 
+const probability = { type: 'number', minimum: 0, maximum: 1 };
+const strings = { type: 'array', items: { type: 'string' } };
+
+/** Findings, readings and hits: where the per-finding (calibrated) probabilities appear. */
+const FINDING_SCHEMAS = {
+  Finding: {
+    type: 'object',
+    required: ['disease', 'locations'],
+    properties: {
+      disease: { type: 'string' },
+      side: { type: 'string' },
+      severity: { type: 'string' },
+      locations: strings,
+      probability: {
+        ...probability,
+        description:
+          "generated findings of bundles with the per-finding head: the head's calibrated probability (absent for " +
+          'the truth, for older bundles, and for a class finding the head does not have)',
+      },
+    },
+  },
+  Generated: {
+    type: 'object',
+    description: "the cascade's reading of an image",
+    properties: {
+      sequence: strings,
+      disease: { type: 'string', description: "the class head's mined class" },
+      side: { type: 'string' },
+      severity: { type: 'string' },
+      locations: strings,
+      confidence: { ...probability, description: "the class head's probability of its class" },
+      readingConfidence: { ...probability, description: 'class probability × the decoder word probabilities' },
+      alternatives: { type: 'array', items: { type: 'object' } },
+      findings: {
+        type: 'array',
+        description:
+          "the class head's findings (with the head's probability when it has them), then the per-finding head's " +
+          "others at or above 0.05, most probable first; at or above 0.5 (or a query's confidence:) they match queries",
+        items: { $ref: '#/components/schemas/Finding' },
+      },
+    },
+  },
+  HitConfidence: {
+    type: 'object',
+    description:
+      'the one confidence to show for a hit: the calibrated probability of the generated finding the query matched, ' +
+      'else of the class finding; without the head, the reading confidence (calibrated false)',
+    properties: { finding: { type: 'string' }, probability, calibrated: { type: 'boolean' } },
+  },
+  SearchHit: {
+    type: 'object',
+    properties: {
+      rank: { type: 'integer' },
+      imageId: { type: 'string' },
+      dataset: { type: 'string' },
+      view: { type: 'string' },
+      split: { type: 'string' },
+      generated: { $ref: '#/components/schemas/Generated' },
+      truth: strings,
+      confidence: { $ref: '#/components/schemas/HitConfidence' },
+      score: { type: 'number' },
+      why: {
+        type: 'object',
+        properties: {
+          concepts: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                concept: { type: 'string' },
+                sources: { type: 'array', items: { type: 'string', enum: ['truth', 'generated'] } },
+                location: { type: 'boolean' },
+                probability: { ...probability, description: 'the matched generated finding, when calibrated' },
+              },
+            },
+          },
+          words: { type: 'array', items: { type: 'object' } },
+          distance: { type: 'number' },
+          textRank: { type: 'integer' },
+          imageRank: { type: 'integer' },
+          fusedScore: { type: 'number' },
+        },
+      },
+    },
+  },
+  ImageRecord: {
+    type: 'object',
+    properties: {
+      label: { type: 'integer' },
+      imageId: { type: 'string' },
+      dataset: { type: 'string' },
+      studyId: { type: 'string' },
+      view: { type: 'string' },
+      split: { type: 'string' },
+      generated: { $ref: '#/components/schemas/Generated' },
+      truth: {
+        type: 'object',
+        properties: {
+          annotations: strings,
+          findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } },
+        },
+      },
+      report: { type: 'string' },
+      addedAt: { type: 'string' },
+      neighbours: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
+    },
+  },
+  Annotation: {
+    type: 'object',
+    description: "an image's reading (an upload's); findings is the per-finding head, [] for older bundles",
+    properties: {
+      sequence: strings,
+      disease: { type: 'string' },
+      confidence: probability,
+      readingConfidence: probability,
+      findings: {
+        type: 'array',
+        items: { type: 'object', properties: { finding: { type: 'string' }, probability } },
+      },
+    },
+  },
+};
+
 /** The HTTP API, described for other programs (served at /api/openapi.json). */
 export const OPENAPI = {
   openapi: '3.0.3',
@@ -79,7 +202,7 @@ export const OPENAPI = {
         summary: "The cascade's reading of an uploaded image",
         requestBody: { content: image },
         responses: {
-          200: { description: 'annotation', content: json({ type: 'object' }) },
+          200: { description: 'annotation', content: json({ $ref: '#/components/schemas/Annotation' }) },
           ...errors(400, 413, 415, 422),
         },
       },
@@ -114,7 +237,10 @@ export const OPENAPI = {
       get: {
         summary: "An image's record and neighbours",
         parameters: [id],
-        responses: { 200: { description: 'record', content: json({ type: 'object' }) }, ...errors(400, 404) },
+        responses: {
+          200: { description: 'record', content: json({ $ref: '#/components/schemas/ImageRecord' }) },
+          ...errors(400, 404),
+        },
       },
       delete: {
         summary: 'Remove an image (bearer token)',
@@ -179,10 +305,11 @@ export const OPENAPI = {
           parse: { type: 'object' },
           plan: { type: 'object' },
           timings: { type: 'object' },
-          queryAnnotation: { type: 'object' },
-          hits: { type: 'array', items: { type: 'object' } },
+          queryAnnotation: { $ref: '#/components/schemas/Annotation' },
+          hits: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
         },
       },
+      ...FINDING_SCHEMAS,
     },
   },
 } as const;

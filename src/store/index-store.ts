@@ -7,7 +7,15 @@ export interface Finding {
   side?: string;
   severity?: string;
   locations: string[];
+  /** Generated findings of bundles with the per-finding head: the head's calibrated probability. */
+  probability?: number;
 }
+
+/**
+ * A generated finding with a calibrated probability below this does not count as present (for a disease query, a
+ * negation, a facet, the FTS text) unless the query's `confidence:` sets another threshold.
+ */
+export const PRESENT_PROBABILITY = 0.5;
 
 export type FindingSource = 'generated' | 'truth';
 export type EmbeddingKind = 'first' | 'final';
@@ -72,6 +80,7 @@ interface FindingRow {
   side: string | null;
   severity: string | null;
   locations: string;
+  probability: number | null;
 }
 
 /**
@@ -157,7 +166,8 @@ export class IndexStore {
       new Date().toISOString(),
     );
     const insertFinding = this.sql(
-      'INSERT INTO findings (label, source, disease, side, severity, locations) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO findings (label, source, disease, side, severity, locations, probability)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const sources: Array<[FindingSource, Finding[]]> = [
       ['generated', g.findings],
@@ -165,7 +175,9 @@ export class IndexStore {
     ];
     for (const [source, findings] of sources) {
       for (const f of findings) {
-        insertFinding.run(label, source, f.disease, f.side ?? null, f.severity ?? null, JSON.stringify(f.locations));
+        const { disease, side, severity, locations, probability } = f;
+        const stated = source === 'truth' ? null : (probability ?? null); // the truth carries no probability
+        insertFinding.run(label, source, disease, side ?? null, severity ?? null, JSON.stringify(locations), stated);
       }
     }
     this.sql('INSERT INTO entries_text (rowid, generated, truth, report) VALUES (?, ?, ?, ?)').run(
@@ -234,10 +246,17 @@ export class IndexStore {
   }
 }
 
-/** The text FTS5 indexes for the generated annotation: words as written (`lower lobe`, not `lower_lobe`). */
+/**
+ * The text FTS5 indexes for the generated annotation: words as written (`lower lobe`, not `lower_lobe`), and the
+ * per-finding head's other findings that count as present.
+ */
 function generatedText(entry: IndexEntry): string {
   const g = entry.generated;
-  return [g.disease, g.side, g.severity, ...g.locations, g.sequence.join(' ').replace(/_/g, ' ')]
+  const named = new Set(g.disease.split(' + '));
+  const present = g.findings
+    .filter((f) => f.probability !== undefined && f.probability >= PRESENT_PROBABILITY && !named.has(f.disease))
+    .map((f) => f.disease.replace(/[/,]/g, ' '));
+  return [g.disease, g.side, g.severity, ...g.locations, g.sequence.join(' ').replace(/_/g, ' '), ...present]
     .filter((part) => part !== undefined && part.length > 0)
     .join(' ');
 }
@@ -253,6 +272,7 @@ function toEntry(row: EntryRow, findings: FindingRow[]): StoredEntry {
     ...(f.side === null ? {} : { side: f.side }),
     ...(f.severity === null ? {} : { severity: f.severity }),
     locations: JSON.parse(f.locations) as string[],
+    ...(f.probability === null ? {} : { probability: f.probability }),
   });
   return {
     label: row.label,

@@ -5,8 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchEngine } from '../../src/search/engine.js';
+import { SearchEngine } from '../../src/search/engine.js';
+import { createApp } from '../../src/server/app.js';
+import { SearchIndex } from '../../src/store/search-index.js';
+import { annotationOf, entryOf, head } from '../helpers/annotations.js';
+import { tempDir } from '../helpers/fixtures.js';
 import { sampleServer } from '../helpers/sample-server.js';
+import { writeSyntheticGeneration } from '../helpers/synthetic-index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../artifacts/', import.meta.url));
@@ -65,6 +70,10 @@ describe.skipIf(!available)('the search page in headless Chromium', () => {
     expect(shown.length).toBeGreaterThan(0);
     expect(shown).toEqual(expected.hits.map((hit) => hit.imageId));
     expect(await page.textContent('#status')).toContain('left pleural effusion lower lobe');
+    // One confidence a card (the hit's, as the API computes it).
+    const metas = await page.$$eval('.card .meta', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    expect(metas.every((meta) => meta.match(/%/g)?.length === 1)).toBe(true);
+    expect(metas[0]).toContain(`${Math.round((expected.hits[0]?.confidence.probability ?? 0) * 100)}% sure`);
     await page.screenshot({ path: join(ARTIFACTS, 'browser-text-search.png') });
 
     // A real drop: a File in a DataTransfer, dispatched on the drop zone as the browser does for a dragged file.
@@ -78,7 +87,8 @@ describe.skipIf(!available)('the search page in headless Chromium', () => {
         ?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, png);
     await page.waitForSelector('#query-reading');
-    expect(await page.textContent('#query-reading')).toMatch(/\(.+ \d+%, whole reading \d+%\)/);
+    expect(await page.textContent('#query-reading')).toMatch(/\([^%]+ \d+%\)$/); // one figure
+    expect(await page.textContent('#query-findings')).toMatch(/^alternatives: /); // this bundle has no head
     await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('image search'));
     expect(await page.$$eval('.card', (cards) => cards.length)).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'browser-image-search.png') });
@@ -87,6 +97,7 @@ describe.skipIf(!available)('the search page in headless Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#detail[open] #report');
     expect(await page.textContent('#detail #generated')).not.toBe('');
+    expect(await page.$('#detail #findings')).toBeNull(); // no calibrated findings without the head
     expect(await page.$$eval('#detail .neighbours img', (imgs) => imgs.length)).toBe(8);
     await page.waitForFunction(
       () => (document.querySelector('#detail img.full') as HTMLImageElement | null)?.complete === true,
@@ -95,5 +106,42 @@ describe.skipIf(!available)('the search page in headless Chromium', () => {
     await page.keyboard.press('m'); // more like this
     await page.waitForFunction(() => document.querySelector('#query-image p')?.textContent?.startsWith('More like'));
     expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("with the per-finding head: a card shows its finding's calibrated probability, the detail the others", async () => {
+    const normal = { sequence: ['normal'], disease: 'normal', side: undefined, severity: undefined };
+    const entries = [
+      entryOf('a', annotationOf({ findings: head({ 'pleural effusion': 0.91, nodule: 0.3 }) }, 0)),
+      entryOf('b', annotationOf({ ...normal, readingConfidence: 0.4, findings: head({ pneumonia: 0.77 }) }, 1)),
+    ];
+    const synthetic = new SearchEngine(SearchIndex.open(writeSyntheticGeneration(tempDir(), entries)));
+    const own = await new Promise<Server>((resolve) => {
+      const listening = createApp({ engine: synthetic, log: () => {} }).listen(0, '127.0.0.1', () =>
+        resolve(listening),
+      );
+    });
+    const address = own.address();
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+      await page.waitForSelector('.card');
+      await page.fill('#q', 'pneumonia');
+      await page.press('#q', 'Enter');
+      await page.waitForFunction(() => document.querySelector('#status')?.textContent?.includes('understood'));
+      expect(await page.$$eval('.card .meta', (nodes) => nodes.map((n) => n.textContent))).toEqual([
+        'pneumonia · 77% sure · hand:b',
+      ]);
+      await page.fill('#q', 'effusion');
+      await page.press('#q', 'Enter');
+      await page.waitForSelector('.card[data-id="hand:a"]');
+      expect(await page.textContent('.card[data-id="hand:a"] .meta')).toBe('pleural effusion · 91% sure · hand:a');
+      await page.click('.card[data-id="hand:a"]');
+      await page.waitForSelector('#detail[open] #findings');
+      expect(await page.textContent('#detail #findings')).toBe('nodule 30%');
+    } finally {
+      await page.close();
+      own.close();
+      await synthetic.close();
+    }
   }, 60_000);
 });
