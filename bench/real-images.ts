@@ -92,6 +92,9 @@ async function trainScorers(data: BenchData, configs: string[], test: LabelledIm
   for (const config of configs) {
     const options = shortened(CONFIGS[config] ?? {}, epochs, values.quick as boolean);
     scores.push(await cascadeScores(`cascade ${config}`, data.catalog, data.dataset, options, test));
+    // Said as soon as known: a long run stopped later still leaves this configuration's figure in the log.
+    const early = reportScorer(scores.at(-1) as Scores, test, scores[0], resamples);
+    process.stderr.write(`  ${scorerTable([early]).split('\n')[2]}\n`);
   }
   return scores;
 }
