@@ -7,9 +7,9 @@
  * `npx tsx bench/finding-probability.ts [--count 20000] [--queries 400] [--dir /tmp/cxr-bench-findings]`
  */
 import { cpSync, existsSync, rmSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { STORED_PROBABILITY_FLOOR } from '../src/indexer/entry.js';
 import { Random } from '../src/random.js';
 import { SearchEngine } from '../src/search/engine.js';

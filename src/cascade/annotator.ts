@@ -62,6 +62,8 @@ export interface AnnotatorParts {
   finalNetwork: tf.LayersModel;
   finalEmbedder: tf.LayersModel;
   decoder: RnnDecoder;
+  /** Hypotheses the decoder keeps per image (1: greedy). */
+  beam: number;
   /** Called by dispose(): frees whatever the parts own. */
   release(): void;
 }
@@ -92,7 +94,7 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
       });
       return readAnnotations(manifest, { probabilities, findings, first, final }, (firstWords, end, maxWords) => {
         const embeddings = tf.tensor2d(final);
-        const sequences = parts.decoder.greedyScored(embeddings, firstWords, end, maxWords);
+        const sequences = parts.decoder.beamScored(embeddings, firstWords, end, maxWords, parts.beam);
         embeddings.dispose();
         return sequences;
       });

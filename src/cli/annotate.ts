@@ -4,17 +4,19 @@ import { selectBackend } from '../cascade/backend.js';
 import { loadBundle } from '../cascade/bundle/load.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { otherFindings, percent, readingFigure } from './reading.js';
+import { beamOption, withBeamOption } from './shared-options.js';
 
 /** `cxr annotate IMAGE…`: the cascade's reading of any image, no index needed. */
 export function registerAnnotateCommand(program: Command): void {
-  withBackendOption(program.command('annotate'))
+  withBeamOption(withBackendOption(program.command('annotate')))
     .description("The cascade's reading of images: annotation, disease, side, location, severity, confidence")
     .argument('<images...>', 'image files (PNG, JPEG, TIFF, DICOM)')
     .option('--bundle <dir>', 'the model bundle', '.cxr/bundle')
     .option('--json', 'machine-readable output (embeddings left out)')
-    .action(async (images: string[], options: BackendOptions & { bundle: string; json?: boolean }) => {
+    .action(async (images: string[], options: BackendOptions & { bundle: string; beam: string; json?: boolean }) => {
+      const beam = beamOption(options.beam);
       await selectBackend(backendRequest(options));
-      const annotator = await loadBundle(options.bundle);
+      const annotator = await loadBundle(options.bundle, { beam });
       try {
         const annotations = await annotator.annotate(images);
         if (options.json) {

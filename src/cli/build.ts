@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
-import { loadBundle } from '../cascade/bundle/load.js';
+import { type LoadOptions, loadBundle } from '../cascade/bundle/load.js';
 import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
 import { FORMATS, importFormat } from '../datasets/formats.js';
 import { type BuildOptions, type BuildResult, buildIndex } from '../indexer/build-index.js';
@@ -10,7 +10,7 @@ import { mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { createProgress, type Progress } from './progress.js';
-import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
+import { beamOption, choiceOption, integerOption, withBeamOption, withCatalogOption } from './shared-options.js';
 import { type TrainingCliOptions, trainAndSave, withTrainingOptions } from './train.js';
 
 export const DEFAULT_INDEX = '.cxr/index';
@@ -27,6 +27,7 @@ interface BuildCliOptions extends BackendOptions, TrainingCliOptions {
   labels: string;
   minCases: string;
   batch: string;
+  beam: string;
   decodeThreads?: string;
   json?: boolean;
 }
@@ -37,7 +38,7 @@ interface BuildCliOptions extends BackendOptions, TrainingCliOptions {
  * interrupted build stopped. The previous index answers queries until the new one is complete.
  */
 export function registerBuildCommand(program: Command): void {
-  withTrainingOptions(withBackendOption(withCatalogOption(program.command('build'))))
+  withBeamOption(withTrainingOptions(withBackendOption(withCatalogOption(program.command('build')))))
     .description('Import a dataset, mine labels, train (or reuse a bundle), annotate every image and write the index')
     .argument('[format]', `dataset format to import first: ${FORMATS.join(' | ')}`)
     .argument('[source]', 'the dataset to import (see `cxr import`); omit both to index the catalog as it is')
@@ -54,6 +55,7 @@ export function registerBuildCommand(program: Command): void {
     .option('--decode-threads <n>', 'threads decoding images beside the model (default: cores - 1)')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (format: string | undefined, source: string | undefined, options: BuildCliOptions) => {
+      const beam = beamOption(options.beam);
       await selectBackend(backendRequest(options));
       const catalog = Catalog.open(options.catalog);
       const controller = new AbortController();
@@ -75,6 +77,7 @@ export function registerBuildCommand(program: Command): void {
               : { decodeThreads: integerOption('decode-threads', options.decodeThreads, 1, 64) }),
           },
           { json: options.json, signal: controller.signal },
+          { beam },
         );
         if (options.json) console.log(JSON.stringify({ index: options.index, ...result }, null, 2));
         else if (result.interrupted) {
@@ -95,15 +98,19 @@ export function registerBuildCommand(program: Command): void {
     });
 }
 
-/** Annotates the catalog into the index with the bundle, showing annotation and HNSW progress (rate, ETA). */
+/**
+ * Annotates the catalog into the index with the bundle (opened with `load`: its beam width), showing annotation
+ * and HNSW progress (rate, ETA).
+ */
 export async function indexWithProgress(
   catalog: Catalog,
   bundleDir: string,
   indexDir: string,
   options: BuildOptions,
   view: { json?: boolean; signal?: AbortSignal } = {},
+  load: LoadOptions = {},
 ): Promise<BuildResult> {
-  const annotator = await loadBundle(bundleDir);
+  const annotator = await loadBundle(bundleDir, load);
   const progress = createProgress('annotate', 'images', view.json);
   // Created at its first report, so its rate counts from when the HNSW stage started.
   let vectorsProgress: Progress | undefined;

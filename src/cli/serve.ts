@@ -7,7 +7,7 @@ import { SearchEngine } from '../search/engine.js';
 import { createApp } from '../server/app.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { DEFAULT_INDEX } from './build.js';
-import { integerOption } from './shared-options.js';
+import { beamOption, integerOption, withBeamOption } from './shared-options.js';
 
 interface ServeCliOptions extends BackendOptions {
   index: string;
@@ -16,11 +16,13 @@ interface ServeCliOptions extends BackendOptions {
   token?: string;
   cors: string[];
   uploadLimit: string;
+  /** Beam width of uploads' annotation (absent: the default). */
+  beam?: string;
 }
 
 /** `cxr serve --index DIR --port N`: the HTTP API and the web page. */
 export function registerServeCommand(program: Command): void {
-  withBackendOption(program.command('serve'))
+  withBeamOption(withBackendOption(program.command('serve')))
     .description('Serve the search page and the HTTP API over an index')
     .option('--index <dir>', 'the search index folder', DEFAULT_INDEX)
     .option('--port <n>', 'port (0: any free one)', '8080')
@@ -47,10 +49,11 @@ export async function startServer(
 ): Promise<{ server: Server; url: string; engine: SearchEngine }> {
   const port = integerOption('port', options.port, 0, 65535);
   const uploadLimit = integerOption('upload-limit', options.uploadLimit, 1, 1024) * 1024 * 1024;
+  const beam = options.beam === undefined ? undefined : beamOption(options.beam);
   const engine = SearchEngine.open(options.index, {
     loadAnnotator: async (bundle) => {
       await selectBackend(backendRequest(options));
-      return loadBundle(bundle);
+      return loadBundle(bundle, { beam });
     },
     decodeThreads: UPLOAD_DECODE_THREADS,
   });

@@ -1,10 +1,25 @@
 import type { Command } from 'commander';
+import { DEFAULT_BEAM, MAX_BEAM } from '../cascade/models/beam-search.js';
 import { cxrError } from '../errors.js';
 
 export const DEFAULT_CATALOG = '.cxr/catalog.sqlite';
 
 export function withCatalogOption(command: Command): Command {
   return command.option('--catalog <file>', 'the catalog (SQLite)', DEFAULT_CATALOG);
+}
+
+/** `--beam <n>` (annotate, build, serve): hypotheses the annotation decoder keeps per image. */
+export function withBeamOption(command: Command): Command {
+  return command.option(
+    '--beam <n>',
+    `annotation beam width: 1 (greedy decoding) to ${MAX_BEAM} partial annotations kept per image`,
+    String(DEFAULT_BEAM),
+  );
+}
+
+/** The `--beam` value, refused with INVALID_OPTION outside 1 … MAX_BEAM. */
+export function beamOption(value: string): number {
+  return integerOption('beam', value, 1, MAX_BEAM);
 }
 
 /** Parses an integer option with bounds, refusing anything else with INVALID_OPTION. */

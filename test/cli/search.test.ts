@@ -51,6 +51,10 @@ describe('cxr build, search, add, remove', () => {
       '0',
     ]);
     expect(threads.stderr).toMatch(/^cxr: INVALID_OPTION: --decode-threads must be an integer from 1 to 64/);
+    const beam = runCli(['build', '--catalog', sample.catalogPath, '--bundle', sample.bundleDir, '--beam', '0']);
+    expect(beam.stderr).toMatch(/^cxr: INVALID_OPTION: --beam must be an integer from 1 to 10, not '0'/);
+    const serve = runCli(['serve', '--index', index, '--port', '0', '--beam', 'two']);
+    expect(serve.stderr).toMatch(/^cxr: INVALID_OPTION: --beam must be an integer from 1 to 10, not 'two'/);
     const none = runCli(['search', '--index', join(tempDir(), 'nothing')]);
     expect(none.stderr).toMatch(/^cxr: INDEX_NOT_FOUND: /);
   });

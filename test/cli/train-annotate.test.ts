@@ -64,6 +64,15 @@ describe('cxr train, cxr annotate and cxr eval', () => {
       confidence: expect.any(Number),
     });
     expect(annotations[0].embeddings).toBeUndefined();
+    // A beam of 3 reads the same images; a width outside 1 … 10 is refused before the bundle is opened.
+    const beam = runCli(['annotate', ...images, '--bundle', bundle, '--beam', '3', '--json']);
+    expect(beam.status).toBe(0);
+    expect(JSON.parse(beam.stdout).map((a: { disease: string }) => a.disease)).toEqual(
+      annotations.map((a: { disease: string }) => a.disease),
+    );
+    const wide = runCli(['annotate', ...images, '--bundle', bundle, '--beam', '11']);
+    expect(wide.status).toBe(1);
+    expect(wide.stderr).toMatch(/^cxr: INVALID_OPTION: --beam must be an integer from 1 to 10, not '11'/);
 
     // cxr eval reproduces the training run's own test figures from the saved bundle.
     const evaluated = JSON.parse(runCli(['eval', '--bundle', bundle, '--catalog', catalog, '--json']).stdout);

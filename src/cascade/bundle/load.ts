@@ -6,6 +6,7 @@ import { cxrError } from '../../errors.js';
 import { type Annotator, createAnnotator } from '../annotator.js';
 import '../layers/batch-norm.js'; // registers the CNNs' own layers for deserialisation
 import '../layers/seeded-dropout.js';
+import { beamWidth } from '../models/beam-search.js';
 import { RnnDecoder } from '../models/rnn.js';
 import {
   createOnnxAnnotator,
@@ -26,6 +27,8 @@ export interface LoadOptions {
   onnx?: OnnxOptions;
   /** `none` reads the CNNs' outputs without the bundle's calibration (for measuring what calibration does). */
   calibration?: 'apply' | 'none';
+  /** Hypotheses the annotation decoder keeps per image, 1 to 10 (1: greedy); default DEFAULT_BEAM. */
+  beam?: number;
 }
 
 /** `CXR_ONNX_THREADS=2`, `CXR_ONNX_PROVIDERS=cuda,cpu` (the CUDA provider needs ONNX Runtime's CUDA files; README). */
@@ -73,9 +76,10 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
     });
   }
   const runtime = options.runtime ?? runtimeFromEnvironment();
+  const beam = beamWidth(options.beam);
   if (runtime !== 'tfjs' && existsSync(join(dir, ONNX_FIRST)) && existsSync(join(dir, ONNX_FINAL))) {
     const ort = await loadOnnxRuntime();
-    if (ort !== undefined) return createOnnxAnnotator(ort, dir, manifest, options.onnx ?? onnxFromEnvironment());
+    if (ort !== undefined) return createOnnxAnnotator(ort, dir, manifest, options.onnx ?? onnxFromEnvironment(), beam);
     if (runtime === 'onnx') throw cxrError('BACKEND_UNAVAILABLE', 'onnxruntime-node does not load on this machine');
   } else if (runtime === 'onnx') {
     throw cxrError('BUNDLE_VERSION', `bundle ${dir} has no ONNX models (train it again to get them)`, { path: dir });
@@ -91,6 +95,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
     finalNetwork: final,
     finalEmbedder: embedderOf(final),
     decoder,
+    beam,
     release: () => {
       first.dispose();
       final.dispose();

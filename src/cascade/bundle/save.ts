@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { type Annotator, createAnnotator } from '../annotator.js';
 import type { TrainedCascade } from '../cascade.js';
+import { DEFAULT_BEAM } from '../models/beam-search.js';
 import type { RnnDecoder } from '../models/rnn.js';
 import { exportCnnToOnnx } from '../onnx/export-cnn.js';
 import { ONNX_FINAL, ONNX_FIRST } from '../onnx/onnx-annotator.js';
@@ -79,13 +80,14 @@ function embeddingLayerOf(cascade: TrainedCascade): string {
 }
 
 /** An Annotator over a cascade still in memory (its models stay owned by the cascade). */
-export function cascadeAnnotator(cascade: TrainedCascade): Annotator {
+export function cascadeAnnotator(cascade: TrainedCascade, beam = DEFAULT_BEAM): Annotator {
   return createAnnotator({
     manifest: bundleManifest(cascade, ''),
     firstEmbedder: cascade.firstCnn.embedder,
     finalNetwork: cascade.finalCnn.network,
     finalEmbedder: cascade.finalCnn.embedder,
     decoder: cascade.decoder,
+    beam,
     release: () => {},
   });
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { BeamSearch } from './beam-search.js';
 
 export const RnnOptions = z.object({
   cell: z.enum(['gru', 'lstm']).default('gru'),
@@ -207,50 +208,37 @@ export class RnnDecoder {
     return decoded;
   }
 
-  /** Beam search for one image: the `width` best partial sequences by summed log-probability; the best finished one. */
-  beam(embedding: tf.Tensor2D, firstWord: number, endToken: number, maxWords: number, width = 3): number[] {
-    type Beam = { words: number[]; logProb: number; state: State[]; finished: boolean };
-    let beams: Beam[] = [
-      { words: [firstWord], logProb: 0, state: this.initialState(embedding), finished: firstWord === endToken },
-    ];
-    for (let step = 1; step < maxWords && beams.some((b) => !b.finished); step++) {
-      const candidates: Beam[] = [];
-      for (const beam of beams) {
-        if (beam.finished) {
-          candidates.push(beam);
-          continue;
-        }
-        let state: State[] = [];
-        const scores = tf.tidy(() => {
-          const stepped = this.step(this.embedWords(tf.tensor1d([beam.words.at(-1) as number], 'int32')), beam.state);
-          state = keepState(stepped.state);
-          return tf.logSoftmax(this.logits(stepped.top));
-        });
-        const logProbs = Array.from(scores.dataSync());
-        scores.dispose();
-        const best = logProbs
-          .map((lp, word) => ({ lp, word }))
-          .sort((a, b) => b.lp - a.lp)
-          .slice(0, width);
-        for (const { lp, word } of best) {
-          const finished = word === endToken;
-          candidates.push({
-            words: finished ? beam.words : [...beam.words, word],
-            logProb: beam.logProb + lp,
-            state: cloneState(state),
-            finished,
-          });
-        }
+  /**
+   * Beam search of `width` hypotheses per image, all images' hypotheses stepped as one batch (see BeamSearch for
+   * the ranking and the tie rule); each image's best sequence, scored as greedyScored scores it. Width 1 is
+   * greedyScored exactly.
+   */
+  beamScored(
+    embeddings: tf.Tensor2D,
+    firstWords: number[],
+    endToken: number,
+    maxWords: number,
+    width: number,
+  ): ScoredSequence[] {
+    const search = new BeamSearch(firstWords, endToken, maxWords, width, this.options.vocabularySize);
+    let state = this.initialState(embeddings);
+    while (!search.done) {
+      const { parents, words } = search.rows();
+      const probabilities = tf.tidy(() => {
+        const rows = tf.tensor1d(parents, 'int32');
+        const continued = state.map((s) =>
+          s.c ? { h: s.h.gather(rows), c: s.c.gather(rows) } : { h: s.h.gather(rows) },
+        );
+        const stepped = this.step(this.embedWords(tf.tensor1d(words, 'int32')), continued);
         disposeState(state);
-        disposeState(beam.state);
-      }
-      candidates.sort((a, b) => b.logProb - a.logProb);
-      for (const dropped of candidates.slice(width)) disposeState(dropped.state);
-      beams = candidates.slice(0, width);
+        state = keepState(stepped.state);
+        return tf.softmax(this.logits(stepped.top));
+      });
+      search.advance(probabilities.dataSync());
+      probabilities.dispose();
     }
-    const best = beams[0] as Beam;
-    for (const beam of beams) disposeState(beam.state);
-    return best.words;
+    disposeState(state);
+    return search.results();
   }
 
   /** Replaces every weight, in `variables` order (the order a bundle stores them in). */
@@ -337,10 +325,6 @@ function keepState(state: State[]): State[] {
     if (s.c) tf.keep(s.c);
   }
   return state;
-}
-
-function cloneState(state: State[]): State[] {
-  return state.map((s) => (s.c ? { h: tf.keep(s.h.clone()), c: tf.keep(s.c.clone()) } : { h: tf.keep(s.h.clone()) }));
 }
 
 function disposeState(state: State[]): void {

@@ -28,14 +28,15 @@ export async function loadOnnxRuntime(): Promise<typeof Ort | undefined> {
 
 /**
  * An Annotator that runs entirely in ONNX Runtime: the bundle's two CNNs (`cnn-first.onnx`, `cnn-final.onnx`) and
- * the decoder (its weights turned into step graphs at load time). The same readings as the TensorFlow.js annotator,
- * several times faster on a CPU.
+ * the decoder (its weights turned into step graphs at load time; `beam` hypotheses per image, 1 for greedy). The
+ * same readings as the TensorFlow.js annotator, several times faster on a CPU.
  */
 export async function createOnnxAnnotator(
   ort: typeof Ort,
   dir: string,
   manifest: BundleManifest,
-  options: OnnxOptions = {},
+  options: OnnxOptions,
+  beam: number,
 ): Promise<Annotator> {
   const sessionOptions: Ort.InferenceSession.SessionOptions = {
     executionProviders: options.providers ?? ['cpu'],
@@ -95,7 +96,7 @@ export async function createOnnxAnnotator(
           first: rows(firstOut[ONNX_EMBEDDING]),
           final: embeddings,
         },
-        (words, end, max) => decoder.greedyScored(embeddings, words, end, max),
+        (words, end, max) => decoder.beamScored(embeddings, words, end, max, beam),
       );
     },
     dispose() {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
@@ -20,6 +20,30 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   return max;
 };
 
+/** A small decoder with larger weights than its initialisation (annotations vary), saved as a bundle's rnn files. */
+function savedRandomDecoder(cell: 'gru' | 'lstm', words: 'learned' | 'one-hot'): { decoder: RnnDecoder; dir: string } {
+  const dir = tempDir();
+  const decoder = new RnnDecoder({ cell, words, layers: 2, units: 24, vocabularySize: 9, embeddingSize: 12, seed: 4 });
+  const values = decoder.variables.map((v, i) =>
+    tf.tensor(
+      seededValues(v.size, 40 + i).map((x) => x * 1.5),
+      v.shape,
+    ),
+  );
+  decoder.setWeights(values);
+  tf.dispose(values);
+  const data = decoder.variables.map((v) => v.dataSync() as Float32Array);
+  writeFileSync(
+    join(dir, 'rnn.bin'),
+    Buffer.concat(data.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))),
+  );
+  writeFileSync(
+    join(dir, 'rnn.json'),
+    JSON.stringify({ options: decoder.options, shapes: decoder.variables.map((v) => v.shape) }),
+  );
+  return { decoder, dir };
+}
+
 describe('ONNX Runtime annotator', () => {
   beforeAll(async () => {
     await selectBackend('wasm');
@@ -30,35 +54,7 @@ describe('ONNX Runtime annotator', () => {
     ['lstm', 'one-hot'],
   ] as const) {
     it(`the ONNX decoder writes what the TensorFlow.js decoder writes (${cell}, ${words} words)`, async () => {
-      const dir = tempDir();
-      const decoder = new RnnDecoder({
-        cell,
-        words,
-        layers: 2,
-        units: 24,
-        vocabularySize: 9,
-        embeddingSize: 12,
-        seed: 4,
-      });
-      // Larger weights than the initialisation, so that the sequences vary from image to image.
-      decoder.setWeights(
-        decoder.variables.map((v, i) =>
-          tf.tensor(
-            seededValues(v.size, 40 + i).map((x) => x * 1.5),
-            v.shape,
-          ),
-        ),
-      );
-      const { writeFileSync } = await import('node:fs');
-      const data = decoder.variables.map((v) => v.dataSync() as Float32Array);
-      writeFileSync(
-        join(dir, 'rnn.bin'),
-        Buffer.concat(data.map((d) => Buffer.from(d.buffer, d.byteOffset, d.byteLength))),
-      );
-      writeFileSync(
-        join(dir, 'rnn.json'),
-        JSON.stringify({ options: decoder.options, shapes: decoder.variables.map((v) => v.shape) }),
-      );
+      const { decoder, dir } = savedRandomDecoder(cell, words);
       const embeddings = Array.from({ length: 16 }, (_, i) => Float32Array.from(seededValues(12, 100 + i)));
       const firstWords = embeddings.map((_, i) => 1 + (i % 8));
       const expected = tf.tidy(() =>
@@ -66,13 +62,26 @@ describe('ONNX Runtime annotator', () => {
       );
       const batch = tf.tensor2d(embeddings.map((e) => Array.from(e)));
       const scored = decoder.greedyScored(batch, firstWords, 0, 6);
-      batch.dispose();
       const onnxDecoder = await OnnxDecoder.fromBundle(ort, dir, {});
       const fromOnnx = await onnxDecoder.greedyScored(embeddings, firstWords, 0, 6);
       expect(fromOnnx.map((d) => d.words)).toEqual(expected);
       for (const [i, d] of fromOnnx.entries()) {
         expect(maxAbs(d.probabilities, scored[i]?.probabilities ?? [])).toBeLessThan(1e-4);
       }
+      // Beam search: width 1 is each runtime's greedy decoding exactly; wider, the runtimes write the same.
+      expect(await onnxDecoder.beamScored(embeddings, firstWords, 0, 6, 1)).toEqual(fromOnnx);
+      const before = tf.memory().numTensors;
+      for (const width of [2, 3, 5]) {
+        const tfjs = decoder.beamScored(batch, firstWords, 0, 6, width);
+        const onnx = await onnxDecoder.beamScored(embeddings, firstWords, 0, 6, width);
+        expect(onnx.map((d) => d.words)).toEqual(tfjs.map((d) => d.words));
+        for (const [i, d] of onnx.entries()) {
+          expect(maxAbs(d.probabilities, tfjs[i]?.probabilities ?? [])).toBeLessThan(1e-4);
+        }
+        if (width === 3) expect(tfjs.map((d) => d.words)).not.toEqual(expected); // the beam changed some
+      }
+      expect(tf.memory().numTensors).toBe(before);
+      batch.dispose();
       onnxDecoder.release();
       expect(new Set(expected.map((s) => s.join())).size).toBeGreaterThan(3);
       decoder.dispose();
@@ -138,8 +147,24 @@ describe('ONNX Runtime annotator', () => {
     tfjs.dispose();
     onnx.dispose();
 
+    // A wider beam (the load option) reads alike in both runtimes too; a width outside 1 … 10 is refused.
+    const [tfjsBeam, onnxBeam] = [
+      await loadBundle(dir, { runtime: 'tfjs', beam: 3 }),
+      await loadBundle(dir, { runtime: 'onnx', beam: 3 }),
+    ];
+    const beforeBeam = tf.memory().numTensors;
+    const [c, d] = [await tfjsBeam.annotateDecoded(held), await onnxBeam.annotateDecoded(held)];
+    expect(tf.memory().numTensors).toBe(beforeBeam);
+    expect(d.map((r) => r.sequence)).toEqual(c.map((r) => r.sequence));
+    for (const [i, x] of c.entries()) {
+      expect(Math.abs((d[i]?.readingConfidence as number) - x.readingConfidence)).toBeLessThan(1e-4);
+    }
+    tfjsBeam.dispose();
+    onnxBeam.dispose();
+    await expect(loadBundle(dir, { beam: 11 })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+
     // A bundle from before ONNX export (no .onnx files, its hash over the rest) gets them from `cxr export-onnx`.
-    const { rmSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { rmSync, readFileSync } = await import('node:fs');
     rmSync(join(dir, 'cnn-first.onnx'));
     rmSync(join(dir, 'cnn-final.onnx'));
     const manifest = JSON.parse(readFileSync(join(dir, 'bundle.json'), 'utf8'));
