@@ -12,7 +12,7 @@ export function runCli(
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, CXR_LOG_LEVEL: 'error', ...env },
-    timeout: 120_000,
+    timeout: 300_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
