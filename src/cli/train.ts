@@ -49,23 +49,30 @@ export function registerTrainCommand(program: Command): void {
     });
 }
 
-/** The cascade's training options, shared by `cxr train` and `cxr build`. */
-export function withTrainingOptions(command: Command): Command {
+/**
+ * The cascade's training options, shared by `cxr train`, `cxr build` and `cxr quickstart`. The defaults are
+ * `cxr train`'s; a command with a known, fixed dataset (the quickstart's sample) may give some of its own.
+ */
+export function withTrainingOptions(command: Command, defaults: Partial<TrainingCliOptions> = {}): Command {
   return command
-    .option('--size <pixels>', 'CNN input side (images are decoded at size × 256/224 for random crops)', '64')
-    .option('--architecture <name>', 'nin | inception', 'nin')
-    .option('--width <factor>', 'channel multiplier of the CNN', '1')
-    .option('--epochs <n>', 'CNN epochs per iteration', '8')
-    .option('--rnn-epochs <n>', 'RNN epochs per iteration', '15')
-    .option('--iterations <n>', 'refinement iterations after the first', '1')
-    .option('--imbalance <how>', 'data-dropout | class-weights', 'data-dropout')
-    .option('--cell <kind>', 'gru | lstm', 'gru')
+    .option(
+      '--size <pixels>',
+      'CNN input side (images are decoded at size × 256/224 for random crops)',
+      defaults.size ?? '64',
+    )
+    .option('--architecture <name>', 'nin | inception', defaults.architecture ?? 'nin')
+    .option('--width <factor>', 'channel multiplier of the CNN', defaults.width ?? '1')
+    .option('--epochs <n>', 'CNN epochs per iteration', defaults.epochs ?? '8')
+    .option('--rnn-epochs <n>', 'RNN epochs per iteration', defaults.rnnEpochs ?? '15')
+    .option('--iterations <n>', 'refinement iterations after the first', defaults.iterations ?? '1')
+    .option('--imbalance <how>', 'data-dropout | class-weights', defaults.imbalance ?? 'data-dropout')
+    .option('--cell <kind>', 'gru | lstm', defaults.cell ?? 'gru')
     .option(
       '--rnn-init <how>',
       "the RNN's initial state from the CNN embedding: learned | pca (the paper's)",
-      'learned',
+      defaults.rnnInit ?? 'learned',
     )
-    .option('--seed <n>', 'seed of every random choice', '1');
+    .option('--seed <n>', 'seed of every random choice', defaults.seed ?? '1');
 }
 
 /** Trains the cascade on the catalog with progress on stderr, writes the bundle, prints its metrics. */
