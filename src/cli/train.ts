@@ -58,25 +58,37 @@ export function registerTrainCommand(program: Command): void {
     });
 }
 
-/** The cascade's training options, shared by `cxr train` and `cxr build`. */
-export function withTrainingOptions(command: Command): Command {
-  // No flag has a default here: what is not given comes from the collection's profile, chosen in one place.
+/**
+ * The cascade's training options, shared by `cxr train`, `cxr build` and `cxr quickstart`. No flag has a default
+ * here: what is not given comes from the collection's profile, chosen in one place, unless a command with a known,
+ * fixed dataset gives its own (the quickstart's sample, trained within its time budget).
+ */
+export function withTrainingOptions(command: Command, defaults: Partial<TrainingCliOptions> = {}): Command {
   const byProfile = ' (default: by collection profile)';
   return command
-    .option('--profile <kind>', `training defaults for: auto | ${TRAINING_PROFILES.join(' | ')}`, 'auto')
-    .option('--size <pixels>', `CNN input side; images are decoded at size × 256/224 for random crops${byProfile}`)
-    .option('--architecture <name>', `nin | inception${byProfile}`)
-    .option('--width <factor>', `channel multiplier of the CNN${byProfile}`)
-    .option('--epochs <n>', `CNN epochs per iteration${byProfile}`)
-    .option('--rnn-epochs <n>', `RNN epochs per iteration${byProfile}`)
-    .option('--iterations <n>', `refinement iterations after the first${byProfile}`)
-    .option('--imbalance <how>', `data-dropout | class-weights${byProfile}`)
-    .option('--cell <kind>', `gru | lstm${byProfile}`)
+    .option(
+      '--profile <kind>',
+      `training defaults for: auto | ${TRAINING_PROFILES.join(' | ')}`,
+      defaults.profile ?? 'auto',
+    )
+    .option(
+      '--size <pixels>',
+      `CNN input side; images are decoded at size × 256/224 for random crops${byProfile}`,
+      defaults.size,
+    )
+    .option('--architecture <name>', `nin | inception${byProfile}`, defaults.architecture)
+    .option('--width <factor>', `channel multiplier of the CNN${byProfile}`, defaults.width)
+    .option('--epochs <n>', `CNN epochs per iteration${byProfile}`, defaults.epochs)
+    .option('--rnn-epochs <n>', `RNN epochs per iteration${byProfile}`, defaults.rnnEpochs)
+    .option('--iterations <n>', `refinement iterations after the first${byProfile}`, defaults.iterations)
+    .option('--imbalance <how>', `data-dropout | class-weights${byProfile}`, defaults.imbalance)
+    .option('--cell <kind>', `gru | lstm${byProfile}`, defaults.cell)
     .option(
       '--rnn-init <how>',
       `the RNN's initial state from the CNN embedding: learned | pca (the paper's)${byProfile}`,
+      defaults.rnnInit,
     )
-    .option('--seed <n>', 'seed of every random choice', '1');
+    .option('--seed <n>', 'seed of every random choice', defaults.seed ?? '1');
 }
 
 /** The cascade's options: the profile's defaults (named or detected) with the flags given laid over them. */
