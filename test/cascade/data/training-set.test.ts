@@ -17,17 +17,17 @@ describe('loading the training set', () => {
       verify: 'none',
     });
     const mined = mineLabels(catalog, { minCases: 5, minHeldOut: 1 });
-    const classed = catalog.db
+    const labelled = catalog.db
       .prepare(
-        'SELECT l.image_id AS id, i.path FROM image_labels l JOIN images i ON i.id = l.image_id WHERE l.class IS NOT NULL ORDER BY l.image_id',
+        'SELECT l.image_id AS id, i.path, l.class FROM image_labels l JOIN images i ON i.id = l.image_id ORDER BY l.class IS NULL, l.image_id',
       )
-      .all() as Array<{ id: string; path: string }>;
-    const pathOf = new Map(classed.map((row) => [row.id, join(out, 'images', row.path)]));
-    writeFileSync(pathOf.get(classed[0]?.id as string) as string, Buffer.from('\x89PNG\r\n\x1a\nbroken', 'latin1'));
+      .all() as Array<{ id: string; path: string; class: string | null }>;
+    const pathOf = new Map(labelled.map((row) => [row.id, join(out, 'images', row.path)]));
+    writeFileSync(pathOf.get(labelled[0]?.id as string) as string, Buffer.from('\x89PNG\r\n\x1a\nbroken', 'latin1'));
 
     const set = await loadTrainingSet(catalog, { size: 73, threads: 2 });
     catalog.close();
-    expect(set.skipped).toEqual([expect.objectContaining({ code: 'IMAGE_CORRUPT', item: classed[0]?.id })]);
+    expect(set.skipped).toEqual([expect.objectContaining({ code: 'IMAGE_CORRUPT', item: labelled[0]?.id })]);
     // Every labelled image, classed or not (the finding head learns from all), less the corrupt one.
     expect(set.examples).toHaveLength(mined.labelledImages - 1);
     expect(set.examples.filter((e) => e.className !== undefined)).toHaveLength(mined.classImages - 1);
