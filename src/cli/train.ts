@@ -135,7 +135,8 @@ export async function trainAndSave(
 ): Promise<BundleManifest> {
   const chosen = trainingOptions(catalog, options);
   process.stderr.write(
-    `training defaults: ${chosen.profile} (${chosen.reason}): ${PROFILE_DEFAULTS[chosen.profile].summary}; flags given override them\n`,
+    `training defaults: ${chosen.profile} (${chosen.reason}): ${PROFILE_DEFAULTS[chosen.profile].summary}\n` +
+      `training with: ${describeTraining(chosen.cascade)}\n`,
   );
   const loading = createProgress('load images', 'images', json);
   const started = performance.now();
@@ -193,4 +194,18 @@ function printReport(report: IterationReport): void {
   console.log(
     `iteration ${report.iteration}: ${report.classes.length} classes; test accuracy ${report.classAccuracy.toFixed(3)}, mean AUROC ${mean.toFixed(3)}; BLEU-1 ${a.bleu1.toFixed(3)} BLEU-2 ${a.bleu2.toFixed(3)} BLEU-3 ${a.bleu3.toFixed(3)} BLEU-4 ${a.bleu4.toFixed(3)}`,
   );
+}
+
+/** The resolved training configuration in a line, as `cxr train` announces it. */
+function describeTraining(options: CascadeOptions): string {
+  const cnn = options.cnn ?? {};
+  const training = options.cnnTraining ?? {};
+  return [
+    `${cnn.architecture ?? 'nin'} CNN at ${cnn.inputSize}², width ${cnn.width ?? 1}`,
+    training.augment === undefined ? 'random crops' : 'augmentation',
+    `${training.epochs} CNN epochs per iteration (${training.imbalance ?? 'data-dropout'})`,
+    `${options.rnnTraining?.epochs} RNN epochs (${options.rnn?.cell ?? 'gru'})`,
+    `${options.iterations} refinement(s)`,
+    `seed ${options.seed}`,
+  ].join(', ');
 }
