@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrateClasses, calibrateFindings, fitCalibration } from '../../../src/cascade/calibration/calibration.js';
 import { applyPlatt, fitPlatt } from '../../../src/cascade/calibration/platt.js';
 import { applyTemperature, fitTemperature } from '../../../src/cascade/calibration/temperature.js';
-import { calibrationError, topLabelCalibrationError } from '../../../src/cascade/evaluation/calibration-error.js';
+import { calibrationError } from '../../../src/cascade/evaluation/calibration-error.js';
 import { rocCurve } from '../../../src/cascade/evaluation/roc.js';
 import { Random } from '../../../src/random.js';
 

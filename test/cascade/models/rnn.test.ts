@@ -4,6 +4,7 @@ import { selectBackend } from '../../../src/cascade/backend.js';
 import { RnnDecoder } from '../../../src/cascade/models/rnn.js';
 import { clippedStep } from '../../../src/cascade/training/clip.js';
 import { seededValues } from '../../helpers/compare.js';
+import { randomDecoder } from '../../helpers/random-decoder.js';
 
 // Vocabulary: 0 <end>, 1 effusion, 2 left, 3 right, 4 small, 5 large, 6 normal.
 const END = 0;
@@ -21,20 +22,6 @@ function batch() {
     targets: tf.tensor2d(targets, [3, steps], 'int32'),
     mask: tf.tensor2d(mask, [3, steps]),
   };
-}
-
-/** A decoder with larger weights than its initialisation, so that its annotations vary from image to image. */
-function randomDecoder(): RnnDecoder {
-  const decoder = new RnnDecoder({ layers: 2, units: 24, vocabularySize: 9, embeddingSize: 12, seed: 4 });
-  const values = decoder.variables.map((v, i) =>
-    tf.tensor(
-      seededValues(v.size, 40 + i).map((x) => x * 1.5),
-      v.shape,
-    ),
-  );
-  decoder.setWeights(values);
-  tf.dispose(values);
-  return decoder;
 }
 
 /**

@@ -8,10 +8,11 @@ import { addOnnxToBundle } from '../../../src/cascade/bundle/add-onnx.js';
 import { loadBundle } from '../../../src/cascade/bundle/load.js';
 import { contentHash, saveBundle } from '../../../src/cascade/bundle/save.js';
 import { trainCascade } from '../../../src/cascade/cascade.js';
-import { RnnDecoder } from '../../../src/cascade/models/rnn.js';
+import type { RnnDecoder } from '../../../src/cascade/models/rnn.js';
 import { OnnxDecoder } from '../../../src/cascade/onnx/onnx-decoder.js';
 import { seededValues } from '../../helpers/compare.js';
 import { tempDir } from '../../helpers/fixtures.js';
+import { randomDecoder } from '../../helpers/random-decoder.js';
 import { sampleTrainingSet } from '../../helpers/sample-training.js';
 
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -23,15 +24,7 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 /** A small decoder with larger weights than its initialisation (annotations vary), saved as a bundle's rnn files. */
 function savedRandomDecoder(cell: 'gru' | 'lstm', words: 'learned' | 'one-hot'): { decoder: RnnDecoder; dir: string } {
   const dir = tempDir();
-  const decoder = new RnnDecoder({ cell, words, layers: 2, units: 24, vocabularySize: 9, embeddingSize: 12, seed: 4 });
-  const values = decoder.variables.map((v, i) =>
-    tf.tensor(
-      seededValues(v.size, 40 + i).map((x) => x * 1.5),
-      v.shape,
-    ),
-  );
-  decoder.setWeights(values);
-  tf.dispose(values);
+  const decoder = randomDecoder({ cell, words });
   const data = decoder.variables.map((v) => v.dataSync() as Float32Array);
   writeFileSync(
     join(dir, 'rnn.bin'),
