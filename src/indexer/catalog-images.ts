@@ -1,5 +1,5 @@
 import { resolveInside } from '../datasets/paths.js';
-import { NON_FINDING_HEADINGS } from '../labels/vocabulary.js';
+import { NON_FINDING_HEADINGS } from '../labels/vocabulary/qualifiers.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Finding } from '../store/index-store.js';
 

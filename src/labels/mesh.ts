@@ -10,7 +10,7 @@ import {
   NORMAL_FINDINGS,
   normaliseTerm,
   type Severity,
-} from './vocabulary.js';
+} from './vocabulary/qualifiers.js';
 
 /** A MeSH-style annotation taken apart: `Pulmonary Atelectasis/base/left/mild`. */
 export interface ParsedAnnotation {

@@ -6,7 +6,7 @@ import { type ParsedAnnotation, parseFinding, parseMesh } from './mesh.js';
 import { mineReport } from './reports/miner.js';
 import { annotationWords } from './sequences.js';
 import { assignSplits, type Split } from './splits.js';
-import { NORMAL } from './vocabulary.js';
+import { NORMAL } from './vocabulary/qualifiers.js';
 
 export const MiningOptions = z.object({
   /** A pattern with at least this many images is a class (the paper: 30). */

@@ -1,5 +1,5 @@
 import type { ParsedAnnotation } from './mesh.js';
-import { LATERALITIES, LOCATIONS, SEVERITIES } from './vocabulary.js';
+import { LATERALITIES, LOCATIONS, SEVERITIES } from './vocabulary/qualifiers.js';
 
 /** The end token the RNN appends after the last word. */
 export const END_TOKEN = '<end>';

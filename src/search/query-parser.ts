@@ -1,7 +1,7 @@
 import { cxrError } from '../errors.js';
-import { FINDING_RULES } from '../labels/reports/finding-rules.js';
-import { LOCATION_PHRASES, SEVERITY_PHRASES, SIDE_PHRASES } from '../labels/reports/miner.js';
-import { LOCATIONS, NORMAL } from '../labels/vocabulary.js';
+import { FINDING_RULES } from '../labels/vocabulary/finding-rules.js';
+import { LOCATION_PHRASES, SEVERITY_PHRASES, SIDE_PHRASES } from '../labels/vocabulary/qualifier-phrases.js';
+import { LOCATIONS, NORMAL } from '../labels/vocabulary/qualifiers.js';
 
 /** One thing the query asks about (or, negated, excludes): a finding with what it says of side, severity, place. */
 export interface Concept {
@@ -17,7 +17,8 @@ export interface Concept {
   text: string;
 }
 
-export type Source = 'any' | 'generated' | 'truth';
+/** Whose findings a concept matches: the cascade's, the dataset's stated annotations, its mined reports, or any. */
+export type Source = 'any' | 'generated' | 'truth' | 'report';
 
 /** Filters on the image rather than on a finding. */
 export interface EntryFilters {
@@ -46,6 +47,8 @@ export interface QueryVocabulary {
 }
 
 export const MAX_QUERY_LENGTH = 1000;
+
+const SOURCES: readonly Source[] = ['any', 'generated', 'truth', 'report'];
 
 const FIELD = /(^|\s)(-?)([a-z][\w-]*)\s*:\s*(?:"([^"]*)"|([^\s"()]+))/gi;
 const FIELDS = new Set([
@@ -207,10 +210,8 @@ function applyField(parsed: ParsedQuery, concept: Concept, name: string, value: 
       return;
     }
     case 'source':
-      if (lower !== 'any' && lower !== 'generated' && lower !== 'truth') {
-        throw invalid('not a source', ['any', 'generated', 'truth']);
-      }
-      parsed.source = lower;
+      if (!SOURCES.includes(lower as Source)) throw invalid('not a source', SOURCES);
+      parsed.source = lower as Source;
       return;
     case 'confidence':
     case 'min-confidence': {

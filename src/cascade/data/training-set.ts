@@ -5,7 +5,7 @@ import { resolveInside } from '../../datasets/paths.js';
 import type { SkippedItem } from '../../datasets/record.js';
 import { isCxrError } from '../../errors.js';
 import type { Split } from '../../labels/splits.js';
-import { NORMAL } from '../../labels/vocabulary.js';
+import { NORMAL } from '../../labels/vocabulary/qualifiers.js';
 import { mapConcurrently } from '../../map-concurrently.js';
 import type { Catalog } from '../../store/catalog.js';
 

@@ -1,6 +1,6 @@
 import type { ReportSections } from '../../datasets/record.js';
 import { parseMesh } from '../mesh.js';
-import { NORMAL } from '../vocabulary.js';
+import { NORMAL } from '../vocabulary/qualifiers.js';
 import { mineReport } from './miner.js';
 
 export interface LabelledReport {

@@ -1,5 +1,15 @@
 import type { ReportSections } from '../../datasets/record.js';
-import { FINDING_RULES } from './finding-rules.js';
+import { FINDING_RULES } from '../vocabulary/finding-rules.js';
+import { LOCATION_PHRASES, SEVERITY_PHRASES, SIDE_PHRASES } from '../vocabulary/qualifier-phrases.js';
+import {
+  COORDINATION,
+  POST_NEGATION,
+  PRE_NEGATION,
+  SCOPE_BREAK,
+  SPECULATION,
+  sentencesOf,
+  UNCERTAIN,
+} from './clauses.js';
 
 /** A finding the miner read in a report, with what is attached to it. */
 export interface MinedFinding {
@@ -22,48 +32,6 @@ export interface MinedReport {
 
 const TECHNICAL_QUALITY = 'Technical Quality of Image Unsatisfactory';
 
-/** Words that negate what follows them, to the end of their clause (NegEx-style pre-negation). */
-const PRE_NEGATION =
-  /\b(?:no|not|without|negative for|free of|clear of|absence of|absent|resolved|resolution of|rather than|no evidence of|no signs? of|no definite|no new|no acute|nor|cannot be (?:seen|identified)|ruled out|rule out|exclude|excluded|removed|interval removal of)\b/g;
-/** Phrases after a finding that negate it. */
-const POST_NEGATION =
-  /\b(?:(?:is|are|was|were|has been|have been) (?:not|no longer) (?:seen|identified|present|visualized|evident|demonstrated|appreciated)|(?:has|have) resolved|(?:is|are) absent|not (?:seen|identified|present)|resolved|cannot be (?:excluded|ruled out)|can ?not be (?:excluded|ruled out)|(?:is |are )?not (?:be )?excluded)\b/;
-/** What joins findings that share their modifiers: a conjunction, or a diagnosis offered for what was seen. */
-const COORDINATION =
-  /^\s*(?:,|and|or|,\s*and|,\s*or|\/|(?:,\s*)?(?:(?:most )?(?:consistent|compatible) with|suggestive of|representing|likely|due to|secondary to|from|with (?:associated|adjacent))(?:\s+[\w-]+){0,3})?\s*$/;
-/** Ends a negation's reach within a sentence. */
-const SCOPE_BREAK =
-  /\b(?:but|however|although|though|except|which|with the exception of|other than|apart from|aside from)\b|[;:]|,\s*(?:and\s+)?(?:there (?:is|are|has been)|with)\b/g;
-const UNCERTAIN =
-  /\b(?:may|might|could|possibl[ey]|probabl[ey]|likely|question(?:able)?|suspicious|suggest(?:s|ive|ing)?|concern(?:ing)? for|compatible with|consistent with|represent|versus|vs)\b/;
-/** A differential offered for what was seen ("… which may represent atelectasis or infiltrate") is not indexed. */
-const SPECULATION =
-  /\b(?:may|might|could) (?:\w+ )?(?:represent|reflect|be due to|indicate|be related to)|\bpossibl[ey]\b|\bquestionable\b|\bversus\b|\bvs\b|\bdifferential\b|\bcannot (?:be )?(?:exclude|rule out)|\bnot (?:be )?excluded\b/g;
-
-export const SIDE_PHRASES: Array<[RegExp, 'left' | 'right' | 'bilateral']> = [
-  [/\b(?:bilateral(?:ly)?|both|bibasilar|bibasal|biapical|bilat)\b/, 'bilateral'],
-  [/\bleft\b/, 'left'],
-  [/\bright\b/, 'right'],
-];
-export const LOCATION_PHRASES: Array<[RegExp, string]> = [
-  [/\bupper lobes?\b/, 'upper lobe'],
-  [/\bmiddle lobe\b|\brml\b/, 'middle lobe'],
-  [/\blower lobes?\b|\brll\b|\blll\b/, 'lower lobe'],
-  [/\blingula/, 'lingula'],
-  [/\b(?:bases?|basilar|basal|bibasilar|bibasal)\b/, 'base'],
-  [/\b(?:apex|apices|apical|biapical)\b/, 'apex'],
-  [/\b(?:hilum|hila|hilar|perihilar)\b/, 'hilum'],
-  [/\bretrocardiac\b/, 'retrocardiac'],
-];
-export const SEVERITY_PHRASES: Array<[RegExp, string]> = [
-  [/\b(?:borderline|upper limits of normal)\b/, 'borderline'],
-  [/\b(?:mild(?:ly)?|minimal|slight(?:ly)?|minor|trace)\b/, 'mild'],
-  [/\b(?:small|tiny)\b/, 'small'],
-  [/\bmoderate(?:ly)?\b/, 'moderate'],
-  [/\b(?:large|extensive)\b/, 'large'],
-  [/\b(?:severe(?:ly)?|marked(?:ly)?|massive)\b/, 'severe'],
-];
-
 /**
  * Reads FINDINGS and IMPRESSION like an indexer: sentences, then clauses; each finding phrase found, unless a
  * negation reaches it ("No pleural effusion or pneumothorax.", "… is not seen"); side, lobe or zone and severity
@@ -84,15 +52,6 @@ export function mineReport(report: ReportSections): MinedReport {
   // A comment on image quality is not a finding: the report is still normal.
   const normal = findings.every((finding) => finding.mesh === TECHNICAL_QUALITY);
   return { findings, normal, mesh: findings.length === 0 ? ['normal'] : findings.map(toMesh) };
-}
-
-export function sentencesOf(text: string): string[] {
-  return text
-    .replace(/xxxx/gi, 'unknownword')
-    .toLowerCase()
-    .split(/(?<=[.!?])\s+|\n+|\s+\d\.\s+|^\d\.\s+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
 }
 
 interface Mention {

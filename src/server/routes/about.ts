@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { LATERALITIES, LOCATIONS, SEVERITIES } from '../../labels/vocabulary.js';
+import { LATERALITIES, LOCATIONS, SEVERITIES } from '../../labels/vocabulary/qualifiers.js';
 import type { SearchEngine } from '../../search/engine.js';
 import { ABBREVIATIONS } from '../../search/query-parser.js';
 import { FacetsQuery } from '../schemas.js';
