@@ -13,6 +13,15 @@ export const ERROR_CODES = {
   IMAGE_MISSING: { status: 404, summary: 'An image file the dataset refers to does not exist.' },
   IMAGE_CORRUPT: { status: 422, summary: 'An image file cannot be decoded.' },
   IMAGE_UNSUPPORTED: { status: 415, summary: 'An image is of a kind or encoding the project cannot decode.' },
+  IMAGE_TOO_LARGE: {
+    status: 413,
+    summary: 'An image declares more pixels than the decoder accepts (refused before it is decoded).',
+  },
+  IMAGE_DECODE_LIMIT: {
+    status: 422,
+    summary: 'Decoding an image took longer or needed more memory than one decode may; it was stopped.',
+  },
+  DECODE_BUSY: { status: 503, summary: 'Too many images are waiting to be decoded; retry after the Retry-After.' },
   DICOM_COMPRESSED_UNSUPPORTED: { status: 415, summary: 'A DICOM file uses a compressed transfer syntax.' },
   REPORT_MALFORMED: { status: 422, summary: 'A report file cannot be parsed or lacks required parts.' },
   CSV_COLUMN_COUNT: { status: 422, summary: 'A CSV row has a different number of columns than its header.' },
@@ -43,6 +52,12 @@ export const ERROR_CODES = {
   },
   ROUTE_NOT_FOUND: { status: 404, summary: 'No such API route.' },
   UPLOAD_TOO_LARGE: { status: 413, summary: 'The uploaded file is larger than the server accepts.' },
+  REQUEST_UNSUPPORTED: {
+    status: 415,
+    summary: 'The request body has a content type, charset or content encoding the API does not accept.',
+  },
+  URL_TOO_LONG: { status: 414, summary: 'The request URL (its query string) is longer than 8 KB; POST the query.' },
+  HEADERS_TOO_LARGE: { status: 431, summary: 'The request line and headers together are longer than 16 KB.' },
   INTERRUPTED: {
     status: 503,
     summary: 'Long work was interrupted; what was done is kept and the same command resumes.',

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { selectBackend } from '../cascade/backend.js';
 import { loadBundle } from '../cascade/bundle/load.js';
 import { SearchEngine } from '../search/engine.js';
-import { createApp } from '../server/app.js';
+import { createApp, listen } from '../server/app.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { DEFAULT_INDEX } from './build.js';
 import { beamOption, integerOption, withBeamOption } from './shared-options.js';
@@ -63,10 +63,7 @@ export async function startServer(
     corsOrigins: options.cors,
     uploadLimit,
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(port, options.host, () => resolve(listening));
-    listening.once('error', reject);
-  });
+  const server = await listen(app, port, options.host);
   const address = server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${actualPort}/`;

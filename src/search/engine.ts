@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Annotation, Annotator } from '../cascade/annotator.js';
 import { decodingOf } from '../cascade/bundle/format.js';
-import { createDecodePool, type DecodePool } from '../datasets/images/decode-pool.js';
+import type { DecodePool } from '../datasets/images/decode-pool.js';
+import { createUploadDecodePool, decodeInTurn } from '../datasets/images/upload-decode-pool.js';
 import { cxrError } from '../errors.js';
 import { toIndexEntry } from '../indexer/entry.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
@@ -293,7 +294,15 @@ export class SearchEngine {
    */
   async addImages(images: Array<{ imageId: string; dataset: string; file: string; view?: string }>): Promise<string[]> {
     const annotator = await this.annotator();
-    const annotations = await annotator.annotate(images.map((image) => image.file));
+    const uploads = this.uploads; // uploaded files decode in the upload pool (its limits), never on this thread
+    const annotations = uploads
+      ? await annotator.annotateDecoded(
+          await decodeInTurn(
+            uploads,
+            images.map((image) => image.file),
+          ),
+        )
+      : await annotator.annotate(images.map((image) => image.file));
     const entries = images.map((image, i) =>
       toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
     );
@@ -329,7 +338,7 @@ export class SearchEngine {
     }
     const threads = this.options.decodeThreads ?? 0;
     this.annotatorPromise ??= this.options.loadAnnotator(this.index.bundleDir).then((annotator) => {
-      if (threads > 0) this.uploads = createDecodePool(decodingOf(annotator.manifest), threads);
+      if (threads > 0) this.uploads = createUploadDecodePool(decodingOf(annotator.manifest), threads);
       return annotator;
     });
     return this.annotatorPromise;

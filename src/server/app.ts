@@ -1,9 +1,12 @@
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { cxrError } from '../errors.js';
 import type { SearchEngine } from '../search/engine.js';
 import { errorHandler, routeNotFound } from './http-errors.js';
-import { cors, requestLog } from './middleware.js';
+import { cors, requestLog, urlLengthLimit } from './middleware.js';
 import { OPENAPI } from './openapi.js';
 import { ImageRenderer } from './render-image.js';
 import { aboutRoutes } from './routes/about.js';
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requestLog(log));
+  app.use(urlLengthLimit());
   app.use('/api', cors(deps.corsOrigins ?? []));
   app.use('/api', express.json({ limit: '1mb' }));
   // A rebuilt index (cxr build switched CURRENT) is served from the next request on, without a restart.
@@ -70,4 +74,36 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.static(WEB_DIR, { index: 'index.html', maxAge: '1h' }));
   app.use(errorHandler(log));
   return app;
+}
+
+/**
+ * The app on a real HTTP server, listening; resolves once it is. Requests Node's parser refuses before the app
+ * sees them (request line and headers over 16 KB, a malformed request line) are answered in the API's JSON error
+ * shape, not with Node's empty 431 or 400.
+ */
+export function listen(app: Express, port: number, host: string): Promise<Server> {
+  const server = createServer(app);
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const overflow = error.code === 'HPE_HEADER_OVERFLOW';
+    const refused = overflow
+      ? cxrError('HEADERS_TOO_LARGE', 'the request line and headers are longer than 16 KB; POST long queries')
+      : cxrError('REQUEST_INVALID', 'the request is not valid HTTP');
+    const body = JSON.stringify({ error: refused.toJSON() });
+    socket.end(
+      `HTTP/1.1 ${overflow ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Connection: close\r\n\r\n${body}`,
+    );
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }

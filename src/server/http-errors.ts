@@ -19,11 +19,45 @@ export const routeNotFound: RequestHandler = (request, _response, next) => {
  * never sent to the client.
  */
 export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
-  return (error, _request, response, _next) => {
+  return (error, request, response, _next) => {
     const known = asCxrError(error);
     if (known.code === 'INTERNAL') log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
-    response.status(ERROR_CODES[known.code].status).json({ error: known.toJSON() });
+    const shown = withoutPaths(known);
+    // The server's files are its own business: the client gets names, the log gets the paths.
+    if (shown !== known.toJSON()) log(`${request.method} ${request.path}: ${known.code}: ${known.message}`);
+    if (known.code === 'DECODE_BUSY') response.setHeader('Retry-After', String(known.details.retryAfter ?? 1));
+    if (response.headersSent) {
+      response.destroy(); // a streamed answer failed half way: nothing sound can be added to it
+      return;
+    }
+    response.status(ERROR_CODES[known.code].status).json({ error: shown });
   };
+}
+
+/** Two or more segments from the root (`/srv/index/g-1/final.3.hnsw`): a server path, not a route or an id. */
+const ABSOLUTE_PATH = /(?<![\w.:/])(?:\/[^\s'"`,;()[\]{}<>/]+){2,}\/?/g;
+
+/**
+ * The error as the client sees it: absolute paths in its message and details replaced by their last segment (the
+ * file's name says what is wrong; where it lives is not the client's to know). ROUTE_NOT_FOUND keeps its path:
+ * it is the one the client asked for.
+ */
+export function withoutPaths(error: CxrError): ReturnType<CxrError['toJSON']> {
+  const json = error.toJSON();
+  if (error.code === 'ROUTE_NOT_FOUND') return json;
+  let changed = false;
+  const scrub = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      const named = value.replace(ABSOLUTE_PATH, (path) => path.replace(/\/$/, '').split('/').at(-1) as string);
+      if (named !== value) changed = true;
+      return named;
+    }
+    if (Array.isArray(value)) return value.map(scrub);
+    return value;
+  };
+  const details = Object.fromEntries(Object.entries(json.details).map(([key, value]) => [key, scrub(value)]));
+  const message = scrub(json.message) as string;
+  return changed ? { ...json, message, details } : json;
 }
 
 function asCxrError(error: unknown): CxrError {
@@ -39,8 +73,13 @@ function asCxrError(error: unknown): CxrError {
       issues: error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     });
   }
-  const status = (error as { status?: number; type?: string })?.status;
+  // body-parser's errors (http-errors): 413 too large, 415 a charset or Content-Encoding it does not read, other
+  // 4xx malformed (bad JSON, a gzip body that is not gzip, a body shorter than its Content-Length).
+  const status = (error as { status?: number })?.status;
   if (status === 413) return cxrError('UPLOAD_TOO_LARGE', 'the request body is too large');
-  if (status === 400) return cxrError('REQUEST_INVALID', `malformed request: ${(error as Error).message}`);
+  if (status === 415) return cxrError('REQUEST_UNSUPPORTED', `unsupported request body: ${(error as Error).message}`);
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return cxrError('REQUEST_INVALID', `malformed request: ${(error as Error).message}`);
+  }
   return cxrError('INTERNAL', 'an unexpected error; see the server log');
 }

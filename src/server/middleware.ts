@@ -50,3 +50,25 @@ export function requireToken(token: string | undefined): RequestHandler {
     next();
   };
 }
+
+/**
+ * Longest URL accepted: 8 KB. Longer query strings are refused with URL_TOO_LONG (414) before any parsing; a
+ * search that needs more goes in a POST body. (Past the 16 KB of request line and headers Node reads, the server
+ * itself answers HEADERS_TOO_LARGE: see `listen`.)
+ */
+export const MAX_URL_LENGTH = 8 * 1024;
+
+export function urlLengthLimit(max = MAX_URL_LENGTH): RequestHandler {
+  return (request, _response, next) => {
+    if (request.originalUrl.length <= max) {
+      next();
+      return;
+    }
+    next(
+      cxrError('URL_TOO_LONG', `the URL is ${request.originalUrl.length} characters, more than ${max}`, {
+        length: request.originalUrl.length,
+        limit: max,
+      }),
+    );
+  };
+}

@@ -6,12 +6,22 @@ export type UploadKind = 'png' | 'jpeg' | 'dicom';
 
 export const DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024;
 
-/** One image file in field `image`, held in memory, at most `limit` bytes; other fields are plain text. */
+/**
+ * One image file in field `image`, held in memory, at most `limit` bytes; other fields are plain text. A body the
+ * multipart parser cannot read (no or another boundary, cut short, a part header over its 16 KB) is the client's
+ * error: REQUEST_INVALID, not the plain Error busboy throws.
+ */
 export function imageUpload(limit: number): RequestHandler {
-  return multer({
+  const parse = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: limit, files: 1, fields: 20, fieldSize: 64 * 1024 },
+    limits: { fileSize: limit, files: 1, fields: 20, fieldSize: 64 * 1024, headerPairs: 100 },
   }).single('image');
+  return (request, response, next) => {
+    parse(request, response, (error?: unknown) => {
+      if (error === undefined || error instanceof multer.MulterError) next(error);
+      else next(cxrError('REQUEST_INVALID', `malformed multipart body: ${(error as Error).message ?? String(error)}`));
+    });
+  };
 }
 
 /**

@@ -42,8 +42,10 @@ export interface DicomSpec {
   intercept?: number;
   window?: [number, number];
   transferSyntax?: string;
+  /** Number of Frames (0028,0008), when given: the values hold only what is written. */
+  frames?: number;
   /** Stored values, row-major. */
-  values: number[];
+  values: ArrayLike<number>;
 }
 
 /** A minimal explicit-VR little-endian DICOM file (Part 10), enough for the decoder's tests. */
@@ -76,13 +78,15 @@ export function writeDicom(path: string, spec: DicomSpec): string {
   groupLength.writeUInt32LE(meta.length);
   chunks.push(Buffer.alloc(128), text('DICM'), element(0x0002, 0x0000, 'UL', groupLength), meta);
   const pixels = Buffer.alloc(spec.values.length * (spec.bits / 8));
-  spec.values.forEach((v, i) => {
+  for (let i = 0; i < spec.values.length; i++) {
+    const v = spec.values[i] as number;
     if (spec.bits === 8) spec.signed ? pixels.writeInt8(v, i) : pixels.writeUInt8(v, i);
     else spec.signed ? pixels.writeInt16LE(v, i * 2) : pixels.writeUInt16LE(v, i * 2);
-  });
+  }
   chunks.push(
     element(0x0028, 0x0002, 'US', us(1)),
     element(0x0028, 0x0004, 'CS', text(spec.photometric ?? 'MONOCHROME2')),
+    ...(spec.frames === undefined ? [] : [element(0x0028, 0x0008, 'IS', text(String(spec.frames)))]),
     element(0x0028, 0x0010, 'US', us(spec.height)),
     element(0x0028, 0x0011, 'US', us(spec.width)),
     element(0x0028, 0x0100, 'US', us(spec.bits)),

@@ -6,6 +6,7 @@ import 'sharp';
 import { cxrError, type ErrorCode } from '../../errors.js';
 import type { GreyImage, ResizeKernel } from './decode.js';
 import type { DecodeOutcome, DecodeTask } from './decode-worker.js';
+import { DEFAULT_PIXEL_BUDGET } from './pixel-budget.js';
 
 export interface DecodePool {
   /** Decodes one file on a pool thread; failures reject with the CxrError decodeGrey would have thrown. */
@@ -18,9 +19,15 @@ export interface DecodePool {
 /**
  * Image decoding on worker threads, so that reading and resizing the next images runs beside the model (ONNX
  * Runtime's own threads) and beside SQLite writes on the main thread, instead of taking turns with them.
- * `threads` defaults to one less than the cores: the main thread also works.
+ * `threads` defaults to one less than the cores: the main thread also works. For files the user chose (a build,
+ * training): images over the pixel budget are refused, but there is no time or memory limit, since a worker ended
+ * for one file would take the other tasks on it along. Untrusted bytes go to `createUploadDecodePool`.
  */
-export function createDecodePool(target: { size: number; resize: ResizeKernel }, threads?: number): DecodePool {
+export function createDecodePool(
+  target: { size: number; resize: ResizeKernel },
+  threads?: number,
+  pixelBudget = DEFAULT_PIXEL_BUDGET,
+): DecodePool {
   const count = Math.max(1, threads ?? availableParallelism() - 1);
   const pool = new Piscina<DecodeTask, DecodeOutcome>({
     ...workerSource(),
@@ -34,8 +41,9 @@ export function createDecodePool(target: { size: number; resize: ResizeKernel },
     idleTimeout: Number.POSITIVE_INFINITY,
   });
   const run = async (source: DecodeTask['source'], name: string) => {
-    const outcome = await pool.run({ source, size: target.size, resize: target.resize });
-    if ('code' in outcome) throw cxrError(outcome.code as ErrorCode, outcome.message, { path: name });
+    const outcome = await pool.run({ source, size: target.size, resize: target.resize, budget: pixelBudget });
+    if ('code' in outcome)
+      throw cxrError(outcome.code as ErrorCode, outcome.message, { ...outcome.details, path: name });
     return outcome;
   };
   return {

@@ -1,6 +1,7 @@
 /**
- * The body of a decode-pool thread: one image (a file, or bytes already received) to grey pixels at the model's
- * size. One that fails comes back as its error code and message (an error thrown across threads loses its code).
+ * The body of a decode-pool thread (and of an upload decode process, decode-process.ts): one image (a file, or bytes already received) to grey pixels at the model's
+ * size. One that fails comes back as its error code, message and details (an error thrown across threads loses
+ * its code).
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { isCxrError } from '../../errors.js';
@@ -10,18 +11,26 @@ export interface DecodeTask {
   source: { file: string } | { bytes: Uint8Array; name: string };
   size: number;
   resize: ResizeKernel;
+  /** Pixels an image may declare (see pixel-budget.ts). */
+  budget: number;
 }
 
-export type DecodeOutcome = GreyImage | { code: string; message: string };
+export type DecodeOutcome = GreyImage | { code: string; message: string; details: Record<string, unknown> };
 
-export default async function decodeTask({ source, size, resize }: DecodeTask): Promise<DecodeOutcome> {
+export default async function decodeTask(task: DecodeTask): Promise<DecodeOutcome> {
+  const outcome = await decodeOutcome(task);
+  return 'code' in outcome ? outcome : movable(outcome);
+}
+
+/** One task's pixels, or its CxrError as plain data; anything else (a bug) is thrown. */
+export async function decodeOutcome({ source, size, resize, budget }: DecodeTask): Promise<DecodeOutcome> {
   try {
     const [bytes, name] =
       'file' in source ? [readImageFileSync(source.file), source.file] : [source.bytes, source.name];
-    return movable(await decodeGreyBytes(bytes, name, size, resize));
+    return await decodeGreyBytes(bytes, name, size, resize, budget);
   } catch (error) {
     if (!isCxrError(error)) throw error;
-    return { code: error.code, message: error.message };
+    return { code: error.code, message: error.message, details: error.details };
   }
 }
 

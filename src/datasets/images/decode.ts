@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { CxrError, cxrError } from '../../errors.js';
 import { decodeDicom, isDicom } from './dicom.js';
+import { checkDeclaredSize, checkPixelBudget, DEFAULT_PIXEL_BUDGET } from './pixel-budget.js';
 import { decodePngGrey } from './png.js';
 import { resizeArea } from './resize.js';
 
@@ -27,16 +28,18 @@ export type ResizeKernel = 'area' | 'lanczos3';
 
 /**
  * Any chest X-ray file (PNG, JPEG, TIFF; 8 or 16 bit; grey or RGB; DICOM) to grey values in [0, 1], resized to
- * `size`×`size` when given (the model's input). Failures carry IMAGE_MISSING, IMAGE_CORRUPT, IMAGE_UNSUPPORTED or
- * DICOM_COMPRESSED_UNSUPPORTED.
+ * `size`×`size` when given (the model's input). Failures carry IMAGE_MISSING, IMAGE_CORRUPT, IMAGE_UNSUPPORTED,
+ * DICOM_COMPRESSED_UNSUPPORTED or, for an image declaring more than `budget` pixels, IMAGE_TOO_LARGE (refused
+ * from its header, before any pixel is decoded).
  */
 export async function decodeGrey(
   input: string | Uint8Array,
   size?: number,
   resize: ResizeKernel = 'area',
+  budget = DEFAULT_PIXEL_BUDGET,
 ): Promise<GreyImage> {
   const bytes = typeof input === 'string' ? await readBytes(input) : input;
-  return decodeGreyBytes(bytes, typeof input === 'string' ? input : 'image', size, resize);
+  return decodeGreyBytes(bytes, typeof input === 'string' ? input : 'image', size, resize, budget);
 }
 
 /** decodeGrey of bytes already read; `name` (the file) is what errors mention. */
@@ -45,21 +48,26 @@ export async function decodeGreyBytes(
   name: string,
   size?: number,
   resize: ResizeKernel = 'area',
+  budget = DEFAULT_PIXEL_BUDGET,
 ): Promise<GreyImage> {
   if (isDicom(bytes)) {
-    const dicom = decodeDicom(bytes, name);
+    const dicom = decodeDicom(bytes, name, budget);
     if (size === undefined) return dicom;
     return resize === 'area' ? resizeArea(dicom, size) : resizeWithSharp(dicom, size);
   }
-  if (size !== undefined && resize === 'lanczos3') return decodeWithSharp(bytes, name, size);
-  const full = decodePngGrey(bytes, name) ?? (await decodeWithSharp(bytes, name));
+  checkPixelBudget(bytes, name, budget);
+  if (size !== undefined && resize === 'lanczos3') return decodeWithSharp(bytes, name, budget, size);
+  const full = decodePngGrey(bytes, name, budget) ?? (await decodeWithSharp(bytes, name, budget));
   return size === undefined ? full : resizeArea(full, size);
 }
 
-/** Every format sharp reads, resized by sharp (lanczos3) when `size` is given. */
-async function decodeWithSharp(bytes: Uint8Array, name: string, size?: number): Promise<GreyImage> {
+/**
+ * Every format sharp reads, resized by sharp (lanczos3) when `size` is given. sharp checks the budget against the
+ * header of the formats checkPixelBudget does not read (TIFF, WebP…) before decoding them.
+ */
+async function decodeWithSharp(bytes: Uint8Array, name: string, budget: number, size?: number): Promise<GreyImage> {
   try {
-    let pipeline = sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('grey16');
+    let pipeline = sharp(bytes, { failOn: 'error', limitInputPixels: budget }).removeAlpha().toColourspace('grey16');
     if (size !== undefined) pipeline = pipeline.resize(size, size, { fit: 'fill' });
     const { data, info } = await pipeline.raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
     const samples = new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2);
@@ -80,18 +88,23 @@ export function readImageInfo(path: string): Promise<ImageInfo> {
  * Checks an image file the way an import does: reads it once, takes size and format from its header and, with
  * `decode`, decodes it fully (a truncated file passes the header but not this) — without reading it twice.
  */
-export async function inspectImage(path: string, decode: boolean): Promise<ImageInfo> {
+export async function inspectImage(path: string, decode: boolean, budget = DEFAULT_PIXEL_BUDGET): Promise<ImageInfo> {
   const bytes = await readBytes(path);
   if (isDicom(bytes)) {
-    const dicom = decodeDicom(bytes, path);
+    const dicom = decodeDicom(bytes, path, budget);
     return { width: dicom.width, height: dicom.height, format: 'dicom' };
   }
+  checkPixelBudget(bytes, path, budget);
   try {
     const meta = await sharp(bytes).metadata();
+    checkDeclaredSize({ width: meta.width ?? 0, height: meta.height ?? 0, frames: 1 }, path, budget);
     // A PNG is checked by the reader that will decode it (a third of sharp's time); anything else by a small
     // decode through sharp (JPEG shrinks on load, so this stays cheap for large files).
-    if (decode && decodePngGrey(bytes, path) === undefined) {
-      await sharp(bytes, { failOn: 'error' }).resize(32, 32, { fit: 'fill' }).raw().toBuffer();
+    if (decode && decodePngGrey(bytes, path, budget) === undefined) {
+      await sharp(bytes, { failOn: 'error', limitInputPixels: budget })
+        .resize(32, 32, { fit: 'fill' })
+        .raw()
+        .toBuffer();
     }
     return { width: meta.width ?? 0, height: meta.height ?? 0, format: meta.format ?? 'unknown' };
   } catch (error) {
@@ -141,6 +154,9 @@ function readError(path: string, error: unknown): CxrError {
 function asImageError(error: unknown, name: string, bytes: Uint8Array): CxrError {
   if (error instanceof CxrError) return error;
   const message = (error as Error).message ?? String(error);
+  if (/exceeds pixel limit/.test(message)) {
+    return cxrError('IMAGE_TOO_LARGE', `${name}: declares more pixels than an image may have`, { path: name });
+  }
   return cxrError(looksLikeImage(bytes) ? 'IMAGE_CORRUPT' : 'IMAGE_UNSUPPORTED', `${name}: ${message}`, { path: name });
 }
 

@@ -1,5 +1,6 @@
 import dicomParser from 'dicom-parser';
 import { cxrError } from '../../errors.js';
+import { checkDeclaredSize, DEFAULT_PIXEL_BUDGET } from './pixel-budget.js';
 
 /** Transfer syntaxes whose pixel data is stored uncompressed (implicit LE, explicit LE, explicit BE). */
 const UNCOMPRESSED = new Map([
@@ -24,9 +25,11 @@ export function isDicom(bytes: Uint8Array): boolean {
  * Decodes the first frame of an uncompressed DICOM image to display grey values: 8- or 16-bit, signed or not,
  * rescale slope/intercept applied, the first window centre/width when present (else the full range),
  * MONOCHROME1 inverted, RGB reduced to luminance. Compressed transfer syntaxes are refused with
- * DICOM_COMPRESSED_UNSUPPORTED (decoding JPEG-LS/2000 needs codecs this project does not ship).
+ * DICOM_COMPRESSED_UNSUPPORTED (decoding JPEG-LS/2000 needs codecs this project does not ship). A file whose
+ * rows × columns × frames exceed `budget` is refused from its header with IMAGE_TOO_LARGE: every frame counts,
+ * though only the first is read, since a file that size is not one chest radiograph.
  */
-export function decodeDicom(bytes: Uint8Array, name = 'DICOM file'): DicomGrey {
+export function decodeDicom(bytes: Uint8Array, name = 'DICOM file', budget = DEFAULT_PIXEL_BUDGET): DicomGrey {
   let dataSet: dicomParser.DataSet;
   try {
     dataSet = dicomParser.parseDicom(bytes);
@@ -56,6 +59,8 @@ export function decodeDicom(bytes: Uint8Array, name = 'DICOM file'): DicomGrey {
   const pixels = dataSet.elements.x7fe00010;
   if (width === 0 || height === 0 || pixels === undefined)
     throw cxrError('IMAGE_CORRUPT', `${name}: no image size or pixel data`);
+  const frames = Math.max(1, Math.trunc(dataSet.intString('x00280008') ?? 1) || 1);
+  checkDeclaredSize({ width, height, frames }, name, budget);
   if (![8, 16].includes(bitsAllocated)) {
     throw cxrError('IMAGE_UNSUPPORTED', `${name}: ${bitsAllocated} bits allocated per sample (8 and 16 are supported)`);
   }

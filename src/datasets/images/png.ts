@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { cxrError } from '../../errors.js';
 import type { GreyImage } from './decode.js';
+import { checkDeclaredSize, DEFAULT_PIXEL_BUDGET } from './pixel-budget.js';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Samples per pixel by PNG colour type: grey, RGB, (palette: not here), grey + alpha, RGBA. */
@@ -8,8 +9,6 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
 /** Rec. 709 luma weights in 1/32768ths; they sum to 32768, so a pixel with R = G = B (an X-ray) keeps its value. */
 const LUMA = [6966, 23436, 2366] as const;
 const BYTE = 1 / 255;
-/** sharp's own default limit (limitInputPixels), so both readers refuse the same images. */
-const MAX_PIXELS = 0x3fff * 0x3fff;
 /** Inflated bytes allowed past the image's size (some writers leave a little; more is not an image). */
 const SLACK = 65536;
 const LUMA_BYTE = 1 / (32768 * 255);
@@ -26,15 +25,14 @@ interface Header {
  * [0, 1], with Node's zlib and one pass over the rows. It exists for speed: for a 256² file it costs ~0.3 ms of CPU
  * where sharp's pipeline costs ~1 ms, and at the 64² CPU default the index build spends more on decoding than on
  * the whole cascade (bench/annotate). Returns undefined for what it does not read (palette, interlaced, 1–4 bit
- * grey: sharp reads those); a file it reads but that is broken is IMAGE_CORRUPT.
+ * grey: sharp reads those); a file it reads but that is broken is IMAGE_CORRUPT, one that declares more than
+ * `budget` pixels IMAGE_TOO_LARGE (before anything is inflated).
  */
-export function decodePngGrey(bytes: Uint8Array, name: string): GreyImage | undefined {
+export function decodePngGrey(bytes: Uint8Array, name: string, budget = DEFAULT_PIXEL_BUDGET): GreyImage | undefined {
   if (!SIGNATURE.every((byte, i) => bytes[i] === byte)) return undefined;
   const { header, data, interlaced } = readChunks(bytes, name);
   if (header === undefined || interlaced) return undefined;
-  if (header.width * header.height > MAX_PIXELS) {
-    throw corrupt(name, `${header.width}×${header.height} is more than ${MAX_PIXELS} pixels`);
-  }
+  checkDeclaredSize({ width: header.width, height: header.height, frames: 1 }, name, budget);
   const rowBytes = (header.width * header.channels * header.bitDepth) / 8;
   const expected = header.height * (rowBytes + 1);
   let pixels: Buffer;
