@@ -147,10 +147,8 @@ function loadOrRebuild(
   options: Partial<VectorIndexOptions>,
 ): VectorIndex {
   const file = vectorFile(generation, kind, version);
-  if (existsSync(file)) {
-    const vectors = VectorIndex.load(file, dimensions, options);
-    if (vectors.size === store.count()) return vectors;
-  }
+  const loaded = VectorIndex.loadIfSound(file, dimensions, options); // undefined: missing or damaged (logged)
+  if (loaded !== undefined && loaded.size === store.count()) return loaded;
   const vectors = buildVectorIndex(store, kind, dimensions, options);
   vectors.save(file);
   return vectors;
@@ -176,7 +174,7 @@ export function buildVectorIndex(
 
 export function removeOtherVersions(generation: string, version: number): void {
   for (const file of readdirSync(generation)) {
-    const match = /^(first|final)\.(\d+)\.hnsw$/.exec(file);
+    const match = /^(first|final)\.(\d+)\.hnsw(\.sum)?$/.exec(file);
     if (match !== null && Number(match[2]) !== version) rmSync(join(generation, file), { force: true });
   }
 }

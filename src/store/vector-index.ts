@@ -1,7 +1,11 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { basename } from 'node:path';
 import hnswlib from 'hnswlib-node';
-import { cxrError } from '../errors.js';
+import { cxrError, isCxrError } from '../errors.js';
+import { log } from '../log.js';
 import { replaceFileAtomically } from './atomic-file.js';
+import { checkHnswStructure } from './hnsw-structure.js';
+import { checkSidecar, sidecarOf, writeSidecar } from './integrity-sidecar.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -57,8 +61,15 @@ export class VectorIndex {
     return vectors;
   }
 
+  /**
+   * Reads a saved index, checked first: against its sidecar (size and SHA-256, written with it) or, for a file saved
+   * before sidecars existed, by walking its structure (every neighbour id in range), since hnswlib itself follows
+   * whatever ids a file holds and a damaged one ends the process with SIGSEGV. Anything wrong is INDEX_CORRUPT.
+   */
   static load(path: string, dimensions: number, options: Partial<VectorIndexOptions> = {}): VectorIndex {
     if (!existsSync(path)) throw cxrError('INDEX_CORRUPT', `vector index file ${path} is missing`, { path });
+    if (existsSync(sidecarOf(path))) checkSidecar(path);
+    else checkHnswStructure(path, dimensions);
     const stored = storedDimensions(path);
     if (stored !== dimensions) {
       throw cxrError('INDEX_CORRUPT', `vector index ${path} holds ${stored} dimensions, not ${dimensions}`, { path });
@@ -121,8 +132,34 @@ export class VectorIndex {
       .sort((a, b) => a.distance - b.distance || a.label - b.label);
   }
 
+  /**
+   * The same as load, but a missing or corrupt file is logged and answered with undefined (the caller rebuilds it
+   * from the embeddings SQLite holds) instead of thrown.
+   */
+  static loadIfSound(
+    path: string,
+    dimensions: number,
+    options: Partial<VectorIndexOptions> = {},
+  ): VectorIndex | undefined {
+    if (!existsSync(path)) return undefined;
+    try {
+      return VectorIndex.load(path, dimensions, options);
+    } catch (error) {
+      if (!isCxrError(error, 'INDEX_CORRUPT')) throw error;
+      log.error(`vector index ${basename(path)} is unusable (${error.message}); rebuilding it from index.sqlite`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Writes the index whole or not at all (see replaceFileAtomically), its sidecar before it takes its place: a
+   * crash between the two leaves a file that fails its check, never one that passes wrongly.
+   */
   save(path: string): void {
-    replaceFileAtomically(path, (temporary) => this.index.writeIndexSync(temporary));
+    replaceFileAtomically(path, (temporary) => {
+      this.index.writeIndexSync(temporary);
+      writeSidecar(temporary, path);
+    });
   }
 
   checkVector(vector: ArrayLike<number>): void {

@@ -71,7 +71,7 @@ describe('VectorIndex (hnswlib-node, cosine)', () => {
     for (const [label, v] of vectors.slice(0, 200).entries()) index.add(label, v);
     const file = join(dir, 'v.hnsw');
     index.save(file);
-    expect(readdirSync(dir)).toEqual(['v.hnsw']);
+    expect(readdirSync(dir)).toEqual(['v.hnsw', 'v.hnsw.sum']); // the file and its integrity record
     const loaded = VectorIndex.load(file, 24, { efSearch: 80 });
     expect(loaded.size).toBe(200);
     const query = vectors[150] as Float32Array;
