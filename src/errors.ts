@@ -38,6 +38,10 @@ export const ERROR_CODES = {
   INDEX_NOT_FOUND: { status: 404, summary: 'No search index at the given path (run `cxr build`).' },
   INDEX_CORRUPT: { status: 500, summary: 'The search index is incomplete or inconsistent.' },
   INDEX_BUSY: { status: 409, summary: 'Another build is writing this index.' },
+  INDEX_READONLY: {
+    status: 409,
+    summary: 'The index cannot be written (or, in WAL mode, opened): its folder or file is read-only.',
+  },
   VECTOR_SIZE: { status: 400, summary: 'A vector has a different length than the index embeddings.' },
   QUERY_INVALID: { status: 400, summary: 'The query or its filters cannot be understood.' },
   ENTRY_NOT_FOUND: { status: 404, summary: 'No indexed image has the given id.' },

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { isCxrError } from '../errors.js';
+import { sqliteFault } from '../store/open-database.js';
 import { registerAddCommand } from './add.js';
 import { registerAnnotateCommand } from './annotate.js';
 import { registerBackendsCommand } from './backends.js';
@@ -40,7 +41,8 @@ registerBackendsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
-} catch (error) {
+} catch (thrown) {
+  const error = sqliteFault(thrown) ?? thrown; // a damaged or read-only index file, named, not a SqliteError stack
   if (isCxrError(error)) {
     process.stderr.write(`cxr: ${error.code}: ${error.message}\n`);
     process.exit(1);

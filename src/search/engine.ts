@@ -6,6 +6,7 @@ import type { DecodePool } from '../datasets/images/decode-pool.js';
 import { createUploadDecodePool, decodeInTurn } from '../datasets/images/upload-decode-pool.js';
 import { cxrError } from '../errors.js';
 import { toIndexEntry } from '../indexer/entry.js';
+import { isIndexFolder } from '../store/index-builds.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
 import { currentGeneration, SearchIndex } from '../store/search-index.js';
 import { and, entryFilter, generatedPresent, queryFilter, type SqlFilter } from './filter-sql.js';
@@ -100,7 +101,7 @@ export class SearchEngine {
 
   static open(dir: string, options: EngineOptions = {}): SearchEngine {
     const engine = new SearchEngine(SearchIndex.open(dir), options);
-    if (existsSync(join(dir, 'CURRENT'))) engine.folder = dir;
+    if (isIndexFolder(dir)) engine.folder = dir;
     return engine;
   }
 

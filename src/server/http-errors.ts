@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { ZodError } from 'zod';
 import { CxrError, cxrError, ERROR_CODES } from '../errors.js';
+import { sqliteFault } from '../store/open-database.js';
 
 /** Unknown API routes answer in the same JSON shape as every other error. */
 export const routeNotFound: RequestHandler = (request, _response, next) => {
@@ -23,14 +24,18 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
     const known = asCxrError(error);
     if (known.code === 'INTERNAL') log(`internal error: ${(error as Error)?.stack ?? String(error)}`);
     const shown = withoutPaths(known);
-    // The server's files are its own business: the client gets names, the log gets the paths.
-    if (shown !== known.toJSON()) log(`${request.method} ${request.path}: ${known.code}: ${known.message}`);
+    // The server's files are its own business: the client gets names, the log gets the paths (and every fault of
+    // the server's own, such as a damaged index file).
+    const status = ERROR_CODES[known.code].status;
+    if (known.code !== 'INTERNAL' && (shown.message !== known.message || status >= 500)) {
+      log(`${request.method} ${request.path}: ${known.code}: ${known.message}`);
+    }
     if (known.code === 'DECODE_BUSY') response.setHeader('Retry-After', String(known.details.retryAfter ?? 1));
     if (response.headersSent) {
       response.destroy(); // a streamed answer failed half way: nothing sound can be added to it
       return;
     }
-    response.status(ERROR_CODES[known.code].status).json({ error: shown });
+    response.status(status).json({ error: shown });
   };
 }
 
@@ -62,6 +67,8 @@ export function withoutPaths(error: CxrError): ReturnType<CxrError['toJSON']> {
 
 function asCxrError(error: unknown): CxrError {
   if (error instanceof CxrError) return error;
+  const fault = sqliteFault(error); // a damaged or read-only index file
+  if (fault !== undefined) return fault;
   if (error instanceof multer.MulterError) {
     if (error.code === 'LIMIT_FILE_SIZE')
       return cxrError('UPLOAD_TOO_LARGE', 'the uploaded file is too large', { field: error.field });

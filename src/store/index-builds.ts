@@ -9,8 +9,9 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cxrError } from '../errors.js';
+import { log } from '../log.js';
 import { fsyncFile, writeTextAtomically } from './atomic-file.js';
 
 /** Where a build writes its generation until it is complete (see search-index.ts for the folder layout). */
@@ -85,4 +86,38 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * The newest complete generation of an index folder (`g-<time>` holding index.sqlite), for when `CURRENT` is lost:
+ * a generation is renamed into place only once complete (commitBuilding), so every `g-*` folder is one, and the
+ * newest is the one CURRENT named unless a crash came between the switch and the removal of the old one.
+ */
+export function newestGeneration(indexDir: string): string | undefined {
+  if (!existsSync(indexDir)) return undefined;
+  const names = readdirSync(indexDir)
+    .filter((name) => /^g-[\w-]+$/.test(name) && existsSync(join(indexDir, name, 'index.sqlite')))
+    .sort();
+  const newest = names.at(-1);
+  return newest === undefined ? undefined : join(indexDir, newest);
+}
+
+/** An index folder (generations and CURRENT) rather than one generation's own folder. */
+export function isIndexFolder(dir: string): boolean {
+  return existsSync(join(dir, 'CURRENT')) || newestGeneration(dir) !== undefined;
+}
+
+const warnedAbout = new Set<string>();
+
+/** The generation to serve when CURRENT is missing, said once per folder (readers do not write CURRENT back). */
+export function recoverGeneration(indexDir: string): string | undefined {
+  const generation = newestGeneration(indexDir);
+  if (generation !== undefined && !warnedAbout.has(indexDir)) {
+    warnedAbout.add(indexDir);
+    log.error(
+      `${join(indexDir, 'CURRENT')} is missing; serving the newest complete generation, ${basename(generation)} ` +
+        `(the next \`cxr build\` writes CURRENT again, or write that name into it)`,
+    );
+  }
+  return generation;
 }

@@ -1,5 +1,5 @@
-import Database from 'better-sqlite3';
-import { INDEX_MIGRATIONS_DIR, listMigrations, migrate } from './migrations.js';
+import type Database from 'better-sqlite3';
+import { closeIndexDatabase, type IndexAccess, openIndexDatabase } from './open-database.js';
 
 /** One finding of an image: what the cascade generated or what the dataset states. */
 export interface Finding {
@@ -91,7 +91,14 @@ export class IndexStore {
   /** Prepared once: an index build writes thousands of entries through the same few statements. */
   private readonly statements = new Map<string, Database.Statement>();
 
-  private constructor(readonly db: Database.Database) {}
+  private constructor(
+    private connection: Database.Database,
+    private readonly path: string,
+  ) {}
+
+  get db(): Database.Database {
+    return this.connection;
+  }
 
   private sql(text: string): Database.Statement {
     let statement = this.statements.get(text);
@@ -102,19 +109,22 @@ export class IndexStore {
     return statement;
   }
 
-  static open(path: string, options: { readonly?: boolean } = {}): IndexStore {
-    const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-    if (!options.readonly) {
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      migrate(db, listMigrations(INDEX_MIGRATIONS_DIR), 'INDEX_CORRUPT');
-    }
-    db.pragma('foreign_keys = ON');
-    return new IndexStore(db);
+  /** `access: 'read'` opens read-only (see open-database.ts); its first write reopens it for writing. */
+  static open(path: string, options: { access?: IndexAccess } = {}): IndexStore {
+    return new IndexStore(openIndexDatabase(path, options.access ?? 'write'), path);
   }
 
   close(): void {
-    this.db.close();
+    closeIndexDatabase(this.connection);
+  }
+
+  /** A store opened for reading becomes a writer at its first write. */
+  private writable(): void {
+    if (!this.connection.readonly) return;
+    const writer = openIndexDatabase(this.path, 'write');
+    this.connection.close();
+    this.connection = writer;
+    this.statements.clear();
   }
 
   meta(key: string): string | undefined {
@@ -123,6 +133,7 @@ export class IndexStore {
   }
 
   setMeta(key: string, value: string | number): void {
+    this.writable();
     this.sql('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
       key,
       String(value),
@@ -135,6 +146,7 @@ export class IndexStore {
 
   /** Writes an entry (replacing one with the same image id) and returns its new label and the label it replaced. */
   upsert(entry: IndexEntry): { label: number; replaced?: number } {
+    this.writable();
     const replaced = this.remove(entry.imageId);
     const label = Number(this.meta('next_label') ?? '1');
     this.setMeta('next_label', label + 1);
@@ -191,6 +203,7 @@ export class IndexStore {
 
   /** Removes an image; returns the label it had, or undefined when it was not indexed. */
   remove(imageId: string): number | undefined {
+    this.writable();
     const label = this.labelOf(imageId);
     if (label === undefined) return undefined;
     this.sql('DELETE FROM entries_text WHERE rowid = ?').run(label);
@@ -242,6 +255,7 @@ export class IndexStore {
   }
 
   transaction<T>(work: () => T): T {
+    this.writable();
     return this.db.transaction(work)();
   }
 }

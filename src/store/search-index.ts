@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cxrError } from '../errors.js';
+import { isIndexFolder, recoverGeneration } from './index-builds.js';
 import { type EmbeddingKind, type IndexEntry, IndexStore } from './index-store.js';
 import { DEFAULT_VECTOR_INDEX_OPTIONS, VectorIndex, type VectorIndexOptions } from './vector-index.js';
 
@@ -19,6 +20,8 @@ export const EMBEDDING_KINDS: readonly EmbeddingKind[] = ['first', 'final'];
 export function currentGeneration(dir: string): string {
   const pointer = join(dir, 'CURRENT');
   if (!existsSync(pointer)) {
+    const recovered = recoverGeneration(dir); // CURRENT lost, a complete generation there (logged once)
+    if (recovered !== undefined) return recovered;
     throw cxrError('INDEX_NOT_FOUND', `no search index at ${dir} (build one with \`cxr build\`)`, { path: dir });
   }
   const name = readFileSync(pointer, 'utf8').trim();
@@ -50,11 +53,11 @@ export class SearchIndex {
 
   /** Opens the live generation of an index folder (or a generation folder itself). */
   static open(dir: string, options: Partial<VectorIndexOptions> = {}): SearchIndex {
-    const generation = existsSync(join(dir, 'CURRENT')) ? currentGeneration(dir) : dir;
+    const generation = isIndexFolder(dir) ? currentGeneration(dir) : dir;
     if (!existsSync(join(generation, 'index.sqlite'))) {
       throw cxrError('INDEX_NOT_FOUND', `no search index at ${dir} (build one with \`cxr build\`)`, { path: dir });
     }
-    const store = IndexStore.open(join(generation, 'index.sqlite'));
+    const store = IndexStore.open(join(generation, 'index.sqlite'), { access: 'read' }); // a writer at its first write
     const dimensions = Number(store.meta('dimensions'));
     if (!Number.isInteger(dimensions) || dimensions <= 0) {
       store.close();
@@ -150,7 +153,7 @@ function loadOrRebuild(
   const loaded = VectorIndex.loadIfSound(file, dimensions, options); // undefined: missing or damaged (logged)
   if (loaded !== undefined && loaded.size === store.count()) return loaded;
   const vectors = buildVectorIndex(store, kind, dimensions, options);
-  vectors.save(file);
+  vectors.saveIfWritable(file);
   return vectors;
 }
 

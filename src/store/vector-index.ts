@@ -162,6 +162,17 @@ export class VectorIndex {
     });
   }
 
+  /** save, except on a read-only folder, where the index is kept in memory only (and that is logged). */
+  saveIfWritable(path: string): void {
+    try {
+      this.save(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EROFS' && code !== 'EACCES' && code !== 'EPERM') throw error;
+      log.error(`cannot save the rebuilt ${basename(path)} (${code}): it is rebuilt again at every open`);
+    }
+  }
+
   checkVector(vector: ArrayLike<number>): void {
     if (vector.length !== this.dimensions) {
       throw cxrError('VECTOR_SIZE', `a vector of ${vector.length} values, but the index holds ${this.dimensions}`, {
