@@ -12,7 +12,7 @@ import {
 import { basename, join } from 'node:path';
 import { cxrError } from '../errors.js';
 import { log } from '../log.js';
-import { fsyncFile, writeTextAtomically } from './atomic-file.js';
+import { fsyncFile, isAlive, removeStaleTemporaries, writeTextAtomically } from './atomic-file.js';
 
 /** Where a build writes its generation until it is complete (see search-index.ts for the folder layout). */
 export function buildingFolder(indexDir: string): string {
@@ -36,6 +36,7 @@ export function acquireBuildLock(indexDir: string): () => void {
   const fd = openSync(lock, 'wx');
   writeSync(fd, String(process.pid));
   closeSync(fd);
+  removeStaleTemporaries(indexDir); // a CURRENT.<pid>.tmp of a build that crashed while switching
   return () => rmSync(lock, { force: true });
 }
 
@@ -76,15 +77,6 @@ function fsyncIfFile(path: string): void {
     fsyncFile(path);
   } catch {
     // folders (the bundle) are fsynced by the rename's parent fsync; nothing else to do
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
