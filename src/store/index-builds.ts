@@ -101,13 +101,13 @@ export function isIndexFolder(dir: string): boolean {
 
 const warnedAbout = new Set<string>();
 
-/** The generation to serve when CURRENT is missing, said once per folder (readers do not write CURRENT back). */
+/** The generation to serve when CURRENT is missing or damaged, said once per folder (readers do not write it back). */
 export function recoverGeneration(indexDir: string): string | undefined {
   const generation = newestGeneration(indexDir);
   if (generation !== undefined && !warnedAbout.has(indexDir)) {
     warnedAbout.add(indexDir);
     log.error(
-      `${join(indexDir, 'CURRENT')} is missing; serving the newest complete generation, ${basename(generation)} ` +
+      `${join(indexDir, 'CURRENT')} is missing or names no generation; serving the newest complete one, ${basename(generation)} ` +
         `(the next \`cxr build\` writes CURRENT again, or write that name into it)`,
     );
   }

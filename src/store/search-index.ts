@@ -27,6 +27,8 @@ export function currentGeneration(dir: string): string {
   const name = readFileSync(pointer, 'utf8').trim();
   const generation = join(dir, name);
   if (!/^g-[\w-]+$/.test(name) || !existsSync(join(generation, 'index.sqlite'))) {
+    const recovered = recoverGeneration(dir); // CURRENT damaged, a complete generation there (logged once)
+    if (recovered !== undefined) return recovered;
     throw cxrError('INDEX_CORRUPT', `${pointer} names generation '${name}', which is missing`, { path: dir });
   }
   return generation;

@@ -1,31 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../src/random.js';
 import { SearchIndex } from '../../src/store/search-index.js';
 import { VectorIndex } from '../../src/store/vector-index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { syntheticEntries, writeSyntheticGeneration } from '../helpers/synthetic-index.js';
-
-const CHILD = fileURLToPath(new URL('./query-child.ts', import.meta.url));
-
-/** One image query in a child process: its hits, or its error code, or the signal that killed it. */
-function queryInChild(
-  dir: string,
-  mode?: string,
-): { labels?: number[]; code?: string; signal?: string | null; warning?: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CHILD, dir, ...(mode ? [mode] : [])], {
-    encoding: 'utf8',
-    env: { ...process.env, CXR_LOG_LEVEL: 'error' },
-    timeout: 120_000,
-  });
-  if (result.status !== 0)
-    return { signal: result.signal, code: `exit ${result.status}: ${result.stderr.slice(-300)}` };
-  const warning = /vector index \S+ is unusable/.test(result.stderr) ? 'rebuilt' : undefined;
-  return { ...(JSON.parse(result.stdout) as { labels?: number[]; code?: string }), ...(warning ? { warning } : {}) };
-}
+import { garbageInTheMiddle, queryInChild } from './damage.js';
 
 /** A generation of 600 synthetic entries whose HNSW files have been built and saved once. */
 function savedGeneration(): { dir: string; file: string; expected: number[] } {
@@ -40,14 +20,6 @@ function savedGeneration(): { dir: string; file: string; expected: number[] } {
   const file = join(dir, 'final.0.hnsw');
   expect(existsSync(file)).toBe(true);
   return { dir, file, expected };
-}
-
-function garbageInTheMiddle(file: string, bytes: number, seed = 3): void {
-  const content = readFileSync(file);
-  const random = new Random(seed);
-  const start = Math.floor(content.length / 2 - bytes / 2);
-  for (let i = 0; i < bytes; i++) content[start + i] = random.integer(0, 255);
-  writeFileSync(file, content); // same size
 }
 
 describe('a corrupt HNSW file', () => {

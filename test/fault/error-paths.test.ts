@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { cxrError } from '../../src/errors.js';
 import { SearchEngine } from '../../src/search/engine.js';
 import { createApp } from '../../src/server/app.js';
 import { withoutPaths } from '../../src/server/http-errors.js';
+import { IndexStore } from '../../src/store/index-store.js';
 import { writeText } from '../helpers/fixtures.js';
 import { sampleServer, TOKEN } from '../helpers/sample-server.js';
 import { pngBomb } from './bomb-files.js';
@@ -45,12 +46,15 @@ describe('paths in error bodies and uploaded files', () => {
       expect(JSON.stringify(corrupt.body)).not.toMatch(ABSOLUTE);
       expect(JSON.stringify(corrupt.body)).not.toMatch(/uploads\//);
       expect(log.some((line) => line.includes(join(indexDir, 'uploads')))).toBe(true);
-      // CURRENT naming a generation that is gone: INDEX_CORRUPT, no path.
+      // CURRENT switched to a generation that does not record its embedding size: INDEX_CORRUPT, no path.
       const current = readFileSync(join(indexDir, 'CURRENT'), 'utf8');
-      writeFileSync(join(indexDir, 'CURRENT'), 'g-gone');
-      const gone = await request(app).get('/api/search').query({ q: 'effusion' });
-      expect([gone.status, gone.body.error.code]).toEqual([500, 'INDEX_CORRUPT']);
-      expect(JSON.stringify(gone.body)).not.toMatch(ABSOLUTE);
+      mkdirSync(join(indexDir, 'g-9999-unsized'));
+      IndexStore.open(join(indexDir, 'g-9999-unsized', 'index.sqlite')).close();
+      writeFileSync(join(indexDir, 'CURRENT'), 'g-9999-unsized');
+      const unsized = await request(app).get('/api/search').query({ q: 'effusion' });
+      expect([unsized.status, unsized.body.error.code]).toEqual([500, 'INDEX_CORRUPT']);
+      expect(JSON.stringify(unsized.body)).not.toMatch(ABSOLUTE);
+      expect(log.some((line) => line.includes(join(indexDir, 'g-9999-unsized')))).toBe(true);
       writeFileSync(join(indexDir, 'CURRENT'), current);
     } finally {
       await engine.close();

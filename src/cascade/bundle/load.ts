@@ -57,7 +57,7 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
   const manifestPath = join(dir, 'bundle.json');
   if (!existsSync(manifestPath))
     throw cxrError('BUNDLE_NOT_FOUND', `no model bundle at ${dir} (bundle.json missing)`, { path: dir });
-  const stored = JSON.parse(await readFile(manifestPath, 'utf8')) as BundleManifest;
+  const stored = parseManifest(await readFile(manifestPath, 'utf8'), dir);
   const { calibration: _, ...uncalibrated } = stored;
   const manifest = options.calibration === 'none' ? uncalibrated : stored;
   if (manifest.format !== BUNDLE_FORMAT || manifest.version !== BUNDLE_VERSION) {
@@ -102,6 +102,17 @@ export async function loadBundle(dir: string, options: LoadOptions = {}): Promis
       decoder.dispose();
     },
   });
+}
+
+/** bundle.json, or BUNDLE_CORRUPT when it is not JSON (damaged on disk, cut short by a crash). */
+function parseManifest(text: string, dir: string): BundleManifest {
+  try {
+    return JSON.parse(text) as BundleManifest;
+  } catch (error) {
+    throw cxrError('BUNDLE_CORRUPT', `bundle ${dir}: bundle.json is not readable JSON (${(error as Error).message})`, {
+      path: dir,
+    });
+  }
 }
 
 /** A saved CNN (tfjs layers format) from a bundle folder. */
