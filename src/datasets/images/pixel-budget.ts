@@ -2,10 +2,11 @@ import { cxrError } from '../../errors.js';
 
 /**
  * The most pixels one image may declare before it is decoded: 32 Mi (33.5 million, e.g. 5,792²). A chest
- * radiograph is at most ~20 million (4,000×5,000 from the largest detectors; CR plates 3,500×4,300); a decode
- * costs ~8.4 bytes of memory per pixel and ~45 ms per million pixels here (bench/decode-budget.ts on the real SIIM
- * DICOM scaled up: 4,000×5,000 16-bit DICOM 170 MB and 0.9 s, 6,000×8,000 390 MB and 1.7–2.5 s), so one decode at
- * the budget stays under ~300 MB and ~1.5 s. sharp's own limit, 16,383², let a 255 KB PNG cost 1.4 GB and 7.9 s.
+ * radiograph has at most ~20 million (4,000×5,000 from the largest detectors; CR plates 3,500×4,300). Measured by
+ * bench/decode-budget.ts on the real SIIM DICOM scaled up: a decode to the model's size costs ~8.4 bytes of memory
+ * per pixel (4,000×5,000: 16-bit DICOM 171 MB and 0.5 s, PNG 170 MB and 0.26 s, JPEG 141 MB and 0.29 s; 5,000×6,000
+ * DICOM 247 MB and 0.8 s), so one decode at the budget stays under ~300 MB and ~1 s. sharp's own limit, 16,383²,
+ * let a 261 KB PNG cost 1.6 GB and 3.7 s here (refused now in 0.3 ms).
  */
 export const DEFAULT_PIXEL_BUDGET = 32 * 1024 * 1024;
 
