@@ -78,7 +78,8 @@ describe('corrupt index files', () => {
         .field('id', 'damaged')
         .attach('image', pngBomb(120, 100), 'x.png')
         .expect(201);
-      const file = join(indexDir, 'uploads', 'uploads__damaged.png');
+      const file = engine.fileOf('uploads:damaged');
+      expect(file.startsWith(join(indexDir, 'uploads'))).toBe(true);
       garbageInTheMiddle(file, 40);
       await request(app).get('/api/images/uploads:damaged').expect(200);
       const thumbnail = await request(app).get('/api/images/uploads:damaged/thumbnail');

@@ -24,7 +24,7 @@ export interface UploadDecodeLimits {
 }
 
 /**
- * 10 s: a decode at the pixel budget takes ~1.5 s here (bench/decode-budget.ts), a real chest X-ray well under 1 s.
+ * 10 s: a decode at the pixel budget takes ~1 s here (bench/decode-budget.ts), a real chest X-ray ~0.5 s at most.
  * 256 MB of heap: a real DICOM's header needs a few MB. 8 waiting per process: beyond, a client is better told to
  * come back than made to wait behind a queue that only grows.
  */
