@@ -1,23 +1,17 @@
 import { cxrError } from '../errors.js';
+import { QUALIFIER_ABBREVIATIONS } from '../labels/vocabulary/abbreviations.js';
 import { FINDING_RULES } from '../labels/vocabulary/finding-rules.js';
-import { LOCATION_PHRASES, SEVERITY_PHRASES, SIDE_PHRASES } from '../labels/vocabulary/qualifier-phrases.js';
-import { LOCATIONS, NORMAL } from '../labels/vocabulary/qualifiers.js';
+import { LEXICON, termKey, wordsOf } from '../labels/vocabulary/lexicon.js';
+import { LOCATION_PHRASES, SEVERITY_PHRASES } from '../labels/vocabulary/qualifier-phrases.js';
+import { LOCATIONS } from '../labels/vocabulary/qualifiers.js';
+import { correctWord } from '../labels/vocabulary/typos.js';
+import { type Concept, readClause } from './clause-reader.js';
+import { heldDisease, nearestHeld, type QueryVocabulary, type UnheldConcept } from './concept-resolver.js';
+import { clausesOf } from './query-text.js';
 
-/** One thing the query asks about (or, negated, excludes): a finding with what it says of side, severity, place. */
-export interface Concept {
-  disease?: string;
-  side?: string;
-  severity?: string;
-  /** Where: ranks higher when it matches (from free text) or must match (from `location:`). */
-  locations: string[];
-  /** Locations from `location:` are hard filters; from free text they only rank. */
-  locationsRequired: boolean;
-  negated: boolean;
-  /** The words of the query it was read from. */
-  text: string;
-}
+export type { Concept } from './clause-reader.js';
+export type { QueryVocabulary, UnheldConcept } from './concept-resolver.js';
 
-/** Whose findings a concept matches: the cascade's, the dataset's stated annotations, its mined reports, or any. */
 export type Source = 'any' | 'generated' | 'truth' | 'report';
 
 /** Filters on the image rather than on a finding. */
@@ -39,11 +33,11 @@ export interface ParsedQuery {
   words: string[];
   /** Which findings the concepts match: the cascade's, the dataset's, or either. */
   source: Source;
-}
-
-/** The diseases an index knows (lower case, as stored), which synonyms resolve to. */
-export interface QueryVocabulary {
-  diseases: readonly string[];
+  /**
+   * Concepts the query names that the index holds no finding of: they match no image (rather than falling back to
+   * free words), and the answer names what the index holds nearby.
+   */
+  unheld: UnheldConcept[];
 }
 
 export const MAX_QUERY_LENGTH = 1000;
@@ -67,50 +61,21 @@ const FIELDS = new Set([
   'min-confidence',
 ]);
 
-/** Abbreviations radiologists type, expanded before matching. */
-export const ABBREVIATIONS: Record<string, string> = {
-  lll: 'left lower lobe',
-  rll: 'right lower lobe',
-  lul: 'left upper lobe',
-  rul: 'right upper lobe',
-  rml: 'right middle lobe',
-  ptx: 'pneumothorax',
-  pnx: 'pneumothorax',
-  cmg: 'cardiomegaly',
-  eff: 'effusion',
-  effusions: 'effusion',
-  atx: 'atelectasis',
-  fx: 'fracture',
-  fxs: 'fractures',
-  bilat: 'bilateral',
-  lt: 'left',
-  rt: 'right',
-  sm: 'small',
-  mod: 'moderate',
-  lg: 'large',
-  nml: 'normal',
-};
-
-const NEGATIONS = /^(?:no|not|without|negative for|free of|absent|absence of|exclude|excluding|except)\b\s*/;
-/** A negation inside a clause starts a clause of its own: "effusion without pneumothorax". */
-const NEGATION_START = /\s+(?=(?:no|not|without|negative for|free of)\b)/g;
-const CLAUSE_BREAKS = /\s*(?:[,;.]|\band\b|\bbut\b|\bwith\b|\bplus\b)\s*/;
-const STOPWORDS = new Set(
-  'a an the of in on at to is are was for any show shows showing image images film films xray x ray cxr chest radiograph radiographs study studies find me all with or by from cases case patient patients'.split(
-    ' ',
-  ),
-);
+/** Shorthand expanded in queries (side, size, lobe); findings' own abbreviations are terms of the vocabulary. */
+export const ABBREVIATIONS = QUALIFIER_ABBREVIATIONS;
 
 /** Words for sides, severities and locations typed in a `field:` value or as free text. */
 const SIDE_VALUES: Record<string, string> = { left: 'left', right: 'right', bilateral: 'bilateral', both: 'bilateral' };
 
 /**
- * Parses a search box query against the index's vocabulary. Field syntax (`disease:"pleural effusion"
- * severity:small view:PA source:generated confidence:0.5`, a leading `-` negates) gives hard filters; the rest is
- * read as a radiologist writes: clauses split at commas and "and"; a clause that starts with "no" / "without" (or a
- * word with a leading `-`) excludes; disease words and synonyms (the report miner's phrasings), sides, severities
- * and places attach to the nearest disease; abbreviations (LLL, PTX) expand; whatever is left ranks by bm25.
- * User text never reaches FTS5 as syntax: it is reduced to plain words here.
+ * Parses a search box query against the radiology vocabulary (src/labels/vocabulary/), then the index's names for
+ * what it read. Field syntax (`disease:"pleural effusion" severity:small view:PA source:generated confidence:0.5`,
+ * a leading `-` negates) gives hard filters; the rest is read as a radiologist writes: shorthand (b/l, LLL, PTX,
+ * ETT), British spelling and typos of vocabulary words read; normal phrasings mean `normal`; clauses split at
+ * commas and "and"; a clause that starts with "no" / "without" (or a word with a leading `-`) excludes; sides,
+ * severities and places attach to the nearest finding they can describe. A concept the index holds no finding of
+ * matches nothing and is listed in `unheld` with the nearest concepts the index does hold; whatever is left ranks
+ * by bm25. User text never reaches FTS5 as syntax: it is reduced to plain words here.
  */
 export function parseQuery(text: string, vocabulary: QueryVocabulary): ParsedQuery {
   if (text.length > MAX_QUERY_LENGTH) {
@@ -118,7 +83,7 @@ export function parseQuery(text: string, vocabulary: QueryVocabulary): ParsedQue
       length: text.length,
     });
   }
-  const parsed: ParsedQuery = { concepts: [], filters: {}, words: [], source: 'any' };
+  const parsed: ParsedQuery = { concepts: [], filters: {}, words: [], source: 'any', unheld: [] };
   const fieldConcept: Concept = emptyConcept('', false, true);
   const negatedFields: Concept[] = [];
   const rest = text.replace(
@@ -136,7 +101,7 @@ export function parseQuery(text: string, vocabulary: QueryVocabulary): ParsedQue
   );
   if (hasContent(fieldConcept)) parsed.concepts.push(fieldConcept);
   parsed.concepts.push(...negatedFields.filter(hasContent));
-  for (const clause of clausesOf(rest)) readClause(clause, vocabulary, parsed);
+  readClauses(rest, vocabulary, parsed);
   return parsed;
 }
 
@@ -180,9 +145,12 @@ function applyField(parsed: ParsedQuery, concept: Concept, name: string, value: 
   switch (name) {
     case 'disease':
     case 'finding': {
-      const disease = resolveDisease(lower, vocabulary);
-      if (disease === undefined) throw invalid('not a disease this index knows', vocabulary.diseases);
-      concept.disease = disease;
+      const resolved = resolveDisease(lower, vocabulary);
+      if (resolved === undefined)
+        throw invalid('not a finding the vocabulary or this index knows', vocabulary.diseases);
+      concept.disease = resolved.disease;
+      if (resolved.concept !== undefined) concept.concept = resolved.concept;
+      if (resolved.unheld !== undefined) addUnheld(parsed, resolved.unheld);
       return;
     }
     case 'side':
@@ -227,145 +195,85 @@ function applyField(parsed: ParsedQuery, concept: Concept, name: string, value: 
   }
 }
 
-/** Lower case, abbreviations expanded, everything but letters, digits, spaces, clause marks and `-` removed. */
-function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9\s,;.-]/g, ' ')
-    .split(/\s+/)
-    .map((word) => {
-      const minus = word.startsWith('-') ? '-' : '';
-      const bare = word.replace(/^-+/, '').replace(/-+$/, '');
-      return minus + (ABBREVIATIONS[bare] ?? bare);
-    })
-    .join(' ')
-    .trim();
-}
-
-function clausesOf(text: string): string[] {
-  return normalise(text)
-    .replace(NEGATION_START, ', ')
-    .split(CLAUSE_BREAKS)
-    .flatMap((clause) => splitMinusWords(clause.trim()))
-    .filter((clause) => clause.length > 0);
-}
-
-/** `effusion -pneumothorax` → `effusion`, `no pneumothorax`: a leading minus negates just that word. */
-function splitMinusWords(clause: string): string[] {
-  const words = clause.split(' ');
-  const negated = words.filter((w) => w.startsWith('-') && w.length > 1).map((w) => `no ${w.slice(1)}`);
-  const kept = words.filter((w) => !w.startsWith('-')).join(' ');
-  return [kept, ...negated];
-}
-
-interface Found {
-  value: string;
-  start: number;
-  end: number;
-}
-
-function readClause(clause: string, vocabulary: QueryVocabulary, parsed: ParsedQuery): void {
-  const negation = NEGATIONS.exec(clause);
-  const negated = negation !== null;
-  const body = negated ? clause.slice(negation[0].length) : clause;
-  const consumed = new Array<boolean>(body.length).fill(false);
-  // Each span of the clause is read once: the first (longest) reading of it wins.
-  const take = (found: Found[]) =>
-    found.filter((f) => {
-      if (consumed.slice(f.start, f.end).some(Boolean)) return false;
-      consumed.fill(true, f.start, f.end);
-      return true;
-    });
-  const diseases = take(findDiseases(body, vocabulary));
-  const sides = take(findPhrases(body, SIDE_PHRASES));
-  const severities = take(findPhrases(body, SEVERITY_PHRASES));
-  const locations = take(findPhrases(body, LOCATION_PHRASES));
-  const concepts: Array<Concept & { at: number }> = diseases.map((d) => ({
-    ...emptyConcept(body, negated, false),
-    disease: d.value,
-    at: d.start,
-  }));
-  if (concepts.length === 0 && sides.length + severities.length + locations.length > 0) {
-    concepts.push({ ...emptyConcept(body, negated, false), at: 0 });
-  }
-  const nearest = (f: Found) =>
-    concepts.reduce<(typeof concepts)[number] | undefined>(
-      (best, c) => (best === undefined || Math.abs(c.at - f.start) < Math.abs(best.at - f.start) ? c : best),
-      undefined,
-    );
-  for (const side of sides) {
-    const c = nearest(side);
-    if (c !== undefined) c.side ??= side.value;
-  }
-  for (const severity of severities) {
-    const c = nearest(severity);
-    if (c !== undefined) c.severity ??= severity.value;
-  }
-  for (const location of locations) nearest(location)?.locations.push(location.value);
-  parsed.concepts.push(...concepts.sort((a, b) => a.at - b.at).map(({ at: _, ...concept }) => concept));
-  const leftover = [...body].map((ch, i) => (consumed[i] ? ' ' : ch)).join('');
-  for (const word of leftover.split(/[\s,;.-]+/)) {
-    if (word.length > 1 && !STOPWORDS.has(word) && !parsed.words.includes(word) && !negated) parsed.words.push(word);
+/** The free text, clause by clause; a clause joined by "and" to a region's finding shares the region. */
+function readClauses(text: string, vocabulary: QueryVocabulary, parsed: ParsedQuery): void {
+  let previous: Concept | undefined;
+  for (const clause of clausesOf(text, diseaseWords(vocabulary))) {
+    const read = readClause(clause.text, vocabulary);
+    if (clause.coordinated && !read.qualified && previous !== undefined) shareRegion(previous, read.concepts);
+    parsed.concepts.push(...read.concepts);
+    for (const word of read.words) if (!parsed.words.includes(word)) parsed.words.push(word);
+    for (const unheld of read.unheld) addUnheld(parsed, unheld);
+    previous = read.concepts.at(-1) ?? previous;
   }
 }
 
-/** Disease mentions: the index's own disease names, then the report miner's phrasings mapped to them. */
-function findDiseases(text: string, vocabulary: QueryVocabulary): Found[] {
-  const found: Found[] = [];
-  for (const disease of vocabulary.diseases) {
-    const phrase = disease.replace(/[/,]/g, ' ').replace(/\s+/g, ' ').trim();
-    const pattern = new RegExp(`\\b${escapeRegExp(phrase)}(?:e?s)?\\b`, 'g');
-    for (const m of text.matchAll(pattern)) found.push({ value: disease, start: m.index, end: m.index + m[0].length });
+/** "left lower lobe collapse and consolidation": a finding named after a region's, without its own, is there too. */
+function shareRegion(from: Concept, to: Concept[]): void {
+  if (from.locations.length === 0) return;
+  for (const concept of to) {
+    if (concept.negated !== from.negated || conceptOf(concept)?.sided === false) continue;
+    if (from.side !== undefined) concept.side ??= from.side;
+    if (concept.locations.length === 0) concept.locations.push(...from.locations);
   }
-  for (const rule of FINDING_RULES) {
-    const disease = resolveDisease(rule.mesh.toLowerCase(), vocabulary);
-    if (disease === undefined) continue;
-    for (const pattern of rule.patterns) {
-      for (const m of text.matchAll(new RegExp(pattern.source, 'g'))) {
-        found.push({ value: disease, start: m.index, end: m.index + m[0].length });
-      }
-    }
-  }
-  if (vocabulary.diseases.includes(NORMAL)) {
-    for (const m of text.matchAll(/\b(?:normal|unremarkable|no finding|no acute)\b/g)) {
-      found.push({ value: NORMAL, start: m.index, end: m.index + m[0].length });
-    }
-  }
-  // Longest first, so "calcified granuloma" wins over "granuloma".
-  return found.sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
 }
 
-function findPhrases(text: string, phrases: Array<[RegExp, string]>): Found[] {
-  return phrases.flatMap(([pattern, value]) =>
-    [...text.matchAll(new RegExp(pattern.source, 'g'))].map((m) => ({
-      value,
-      start: m.index,
-      end: m.index + m[0].length,
-    })),
-  );
+function conceptOf(concept: Concept) {
+  return concept.concept === undefined ? undefined : LEXICON.byName.get(concept.concept);
+}
+
+function addUnheld(parsed: ParsedQuery, unheld: UnheldConcept): void {
+  if (!parsed.unheld.some((u) => u.concept === unheld.concept)) parsed.unheld.push(unheld);
+}
+
+const diseaseWordSets = new WeakMap<QueryVocabulary, Set<string>>();
+
+/** The index's own disease words: known words, never "corrected" into a vocabulary word. */
+function diseaseWords(vocabulary: QueryVocabulary): Set<string> {
+  let words = diseaseWordSets.get(vocabulary);
+  if (words === undefined) {
+    words = new Set(vocabulary.diseases.flatMap(wordsOf));
+    diseaseWordSets.set(vocabulary, words);
+  }
+  return words;
 }
 
 function firstPhrase(phrases: Array<[RegExp, string]>, text: string): string | undefined {
   return phrases.find(([pattern]) => pattern.test(text))?.[1];
 }
 
-/**
- * A disease name or synonym as the index spells it: exact, or the miner's MeSH heading, or a known disease that is
- * the heading's last word(s) (`pleural effusion` → `effusion` in ChestX-ray14), or the reverse.
- */
-export function resolveDisease(name: string, vocabulary: QueryVocabulary): string | undefined {
-  const wanted = name.replace(/\s+/g, ' ').trim();
-  if (vocabulary.diseases.includes(wanted)) return wanted;
-  const spaced = (d: string) => d.replace(/[/,]/g, ' ').replace(/\s+/g, ' ').trim();
-  const exact = vocabulary.diseases.find((d) => spaced(d) === spaced(wanted));
-  if (exact !== undefined) return exact;
-  const viaRule = FINDING_RULES.find((rule) => rule.patterns.some((p) => new RegExp(p.source).test(wanted)));
-  const heading = viaRule?.mesh.toLowerCase();
-  if (heading !== undefined && vocabulary.diseases.includes(heading)) return heading;
-  const candidate = heading ?? wanted;
-  return vocabulary.diseases.find((d) => candidate.endsWith(` ${d}`) || d.endsWith(` ${candidate}`));
+export interface ResolvedDisease {
+  /** The index's name; for a concept the index holds none of, the concept's own (matching nothing). */
+  disease: string;
+  concept?: string;
+  unheld?: UnheldConcept;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * A finding's name as typed in `disease:` (or an API filter): a vocabulary term (typos corrected), a phrasing the
+ * miner reads, or the index's own disease name. Undefined when it is none of these.
+ */
+export function resolveDisease(name: string, vocabulary: QueryVocabulary): ResolvedDisease | undefined {
+  const key = termKey(name);
+  const own = vocabulary.diseases.find((d) => termKey(d) === key);
+  const concept =
+    LEXICON.terms.get(key) ??
+    LEXICON.terms.get(
+      key
+        .split(' ')
+        .map((w) => correctWord(w, LEXICON.words))
+        .join(' '),
+    ) ??
+    LEXICON.byHeading.get(
+      FINDING_RULES.find((rule) => rule.patterns.some((p) => new RegExp(p.source).test(name)))?.mesh.toLowerCase() ??
+        '',
+    )?.[0];
+  if (concept === undefined) return own === undefined ? undefined : { disease: own };
+  const held = heldDisease(concept, vocabulary) ?? own;
+  if (held !== undefined) return { disease: held, concept: concept.name };
+  return {
+    disease: concept.name,
+    concept: concept.name,
+    unheld: { concept: concept.name, nearest: nearestHeld(concept, vocabulary) },
+  };
 }

@@ -69,7 +69,7 @@ export function syntheticEntries(count: number, dims: number, seed = 1, noise = 
       report:
         disease === 'normal'
           ? 'The lungs are clear. No pleural effusion or pneumothorax.'
-          : `There is a ${truth.severity} ${truth.side} ${disease}. Sternotomy wires${i % 7 === 0 ? ' and a pacemaker' : ''}.`,
+          : `There is a ${truth.severity} ${truth.side} ${disease}. Sternotomy wires${i % 7 === 0 ? ' and a pacemaker. Portable technique' : ''}.`,
       embeddings: { first: vector(1.5), final: vector(0.8) },
     };
   });

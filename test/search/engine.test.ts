@@ -54,10 +54,18 @@ describe('SearchEngine on a synthetic index', () => {
   });
 
   it('text: free words rank by bm25 and say which field matched', async () => {
-    const response = await engine.search({ text: 'pacemaker', k: 50 });
-    const expected = entries.filter((e) => e.report?.includes('pacemaker'));
+    const response = await engine.search({ text: 'portable', k: 50 });
+    const expected = entries.filter((e) => e.report?.includes('Portable'));
+    expect(expected.length).toBeGreaterThan(0);
     expect(response.plan.text?.candidates).toBe(expected.length);
-    expect(response.hits[0]?.why.words).toEqual([{ word: 'pacemaker', fields: ['report'] }]);
+    expect(response.hits[0]?.why.words).toEqual([{ word: 'portable', fields: ['report'] }]);
+  });
+
+  it('text: a concept the index holds no finding of answers nothing and names what it holds nearby', async () => {
+    const response = await engine.search({ text: 'pacemaker', k: 50 });
+    expect(response.hits).toEqual([]);
+    expect(response.parse.unheld).toEqual([{ concept: 'pacemaker', nearest: expect.any(Array) }]);
+    expect(response.parse.words).toEqual([]);
   });
 
   it('text: FTS5 syntax and injection attempts are plain words, never errors', async () => {

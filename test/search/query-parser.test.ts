@@ -63,7 +63,7 @@ describe('parseQuery', () => {
 
   it('takes field syntax as hard filters and checks its values', () => {
     const parsed = parseQuery(
-      'disease:"pleural effusion" severity:small location:base view:pa split:test source:generated confidence:0.5 rib',
+      'disease:"pleural effusion" severity:small location:base view:pa split:test source:generated confidence:0.5 portable',
       vocabulary,
     );
     expect(parsed.concepts).toEqual([
@@ -71,7 +71,7 @@ describe('parseQuery', () => {
     ]);
     expect(parsed.filters).toEqual({ view: 'PA', split: 'test', minConfidence: 0.5 });
     expect(parsed.source).toBe('generated');
-    expect(parsed.words).toEqual(['rib']);
+    expect(parsed.words).toEqual(['portable']);
     expect(parseQuery('-disease:cardiomegaly', vocabulary).concepts).toEqual([
       concept({ disease: 'cardiomegaly', negated: true }),
     ]);
@@ -89,8 +89,35 @@ describe('parseQuery', () => {
   });
 
   it('keeps unknown words for full-text ranking and drops stop words', () => {
-    const parsed = parseQuery('show me the pacemaker wires', vocabulary);
-    expect(parsed.words).toEqual(['pacemaker', 'wires']);
+    const parsed = parseQuery('show me the portable films with subtle lucent bands', vocabulary);
+    expect(parsed.words).toEqual(['portable', 'subtle', 'lucent', 'bands']);
     expect(parsed.concepts).toEqual([]);
+  });
+
+  it('answers a concept the index does not hold with the nearest it does, not with free words', () => {
+    const parsed = parseQuery('show me the pacemaker wires', vocabulary);
+    expect(parsed.words).toEqual(['wires']);
+    expect(parsed.concepts).toEqual([concept({ concept: 'pacemaker', disease: 'pacemaker' })]);
+    expect(parsed.unheld).toEqual([{ concept: 'pacemaker', nearest: ['catheters, indwelling'] }]);
+  });
+
+  it('reads the vocabulary whatever the index calls it: dataset names, headings, typos, normal phrasings', () => {
+    const chestxray14 = { diseases: ['effusion', 'infiltration', 'no finding', 'pleural_thickening', 'normal'] };
+    expect(parseQuery('small left pleural effusion', chestxray14).concepts).toEqual([
+      concept({ concept: 'pleural effusion', disease: 'effusion', side: 'left', severity: 'small' }),
+    ]);
+    expect(parseQuery('infiltrate', chestxray14).concepts).toEqual([concept({ disease: 'infiltration' })]);
+    expect(parseQuery('pleural thickening', chestxray14).concepts).toEqual([
+      concept({ disease: 'pleural_thickening' }),
+    ]);
+    expect(parseQuery('efusion', vocabulary).concepts).toEqual([concept({ disease: 'pleural effusion' })]);
+    expect(parseQuery('pnuemothorax', vocabulary).concepts).toEqual([concept({ disease: 'pneumothorax' })]);
+    for (const normal of ['no acute cardiopulmonary process', 'no finding', 'unremarkable', 'clear lungs']) {
+      expect(parseQuery(normal, vocabulary).concepts, normal).toEqual([concept({ disease: 'normal', negated: false })]);
+    }
+    expect(parseQuery('hyperinflated lungs', vocabulary).words).toEqual([]);
+    expect(parseQuery('b/l effusions', vocabulary).concepts).toEqual([
+      concept({ disease: 'pleural effusion', side: 'bilateral' }),
+    ]);
   });
 });
