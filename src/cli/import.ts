@@ -84,7 +84,7 @@ function report(summary: ImportSummary, json: boolean, stats: ReturnType<Catalog
     `${summary.records} records: ${summary.written} written, ${summary.unchanged} unchanged; ${summary.images} images checked (${summary.missingImages} missing); ${summary.skipped} skipped`,
   );
   console.log(
-    `catalog: ${stats.studies} studies, ${stats.images} images, ${stats.reports} reports (${stats.reportsWithoutImages} without images, ${stats.normalStudies} normal), ${stats.annotations} annotations, ${stats.reportFindings} findings read in reports without annotations`,
+    `catalog: ${stats.studies} studies, ${stats.images} images, ${stats.reports} reports (${stats.reportsWithoutImages} without images, ${stats.normalStudies} normal), ${stats.annotations} annotations; ${stats.reportFindings} findings read in reports without annotations`,
   );
   if (summary.skippedItems.length > 0) {
     console.log('skipped:');
