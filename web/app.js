@@ -71,14 +71,24 @@ function describePlan(response) {
   return parts.join(' · ');
 }
 
+/** Whose finding matched, as a reader says it: the dataset states it, the cascade generated it, or its report says it. */
+const SOURCE_NAMES = { truth: 'stated finding', generated: 'generated finding', report: 'finding from the report' };
+/** Where a free word matched: `report` is what a report affirms, `report_doubted` what it only hedges. */
+const FIELD_NAMES = { report_doubted: 'report (doubted)' };
+/** A MeSH-style string for reading: `Pleural Effusion/left/small` → `Pleural Effusion, left, small`. */
+const readable = (annotation) => annotation.split('/').join(', ');
+
 function renderHits(response) {
   $('#status').textContent = response.hits.length === 0 ? 'No images match.' : describePlan(response);
   const list = $('#results');
   list.replaceChildren(
     ...response.hits.map((hit) => {
       const why = [
-        ...hit.why.concepts.map((c) => `${c.sources.join(' + ') || 'no'} finding${c.location ? ', same place' : ''}`),
-        ...hit.why.words.map((w) => `“${w.word}” in ${w.fields.join(', ')}`),
+        ...hit.why.concepts.map(
+          (c) =>
+            `${c.sources.map((s) => SOURCE_NAMES[s] ?? s).join(' + ') || 'no finding'}${c.location ? ', same place' : ''}`,
+        ),
+        ...hit.why.words.map((w) => `“${w.word}” in ${w.fields.map((f) => FIELD_NAMES[f] ?? f).join(', ')}`),
         hit.why.distance !== undefined ? `distance ${hit.why.distance.toFixed(3)}` : null,
       ].filter(Boolean);
       return el(
@@ -100,6 +110,9 @@ function renderHits(response) {
             `${hit.confidence.finding} · ${percent(hit.confidence.probability)} sure · ${hit.imageId}`,
           ),
           el('p', { class: 'why' }, why.join(' · ')),
+          (hit.fromReport ?? []).length > 0
+            ? el('p', { class: 'from-report' }, `from the report: ${hit.fromReport.map(readable).join('; ')}`)
+            : null,
         ),
       );
     }),
@@ -192,8 +205,11 @@ async function openDetail(id) {
   try {
     const entry = await api(`/api/images/${encodeURIComponent(id)}`);
     const g = entry.generated;
-    // One field of the ground truth's findings, listed ('—' when none states it).
-    const stated = (field) => entry.truth.findings.flatMap(field).filter(Boolean).join(', ') || '—';
+    // The collection's own reading: its stated annotations, or (when it states none) what its report says.
+    const reported = entry.truth.annotations.length === 0 && (entry.fromReport?.annotations ?? []).length > 0;
+    const own = reported ? entry.fromReport : entry.truth;
+    // One field of those findings, listed ('—' when none states it).
+    const stated = (field) => own.findings.flatMap(field).filter(Boolean).join(', ') || '—';
     dialog.replaceChildren(
       el(
         'div',
@@ -206,8 +222,14 @@ async function openDetail(id) {
           el(
             'table',
             {},
-            el('tr', {}, el('th', {}, ''), el('th', {}, 'generated (the cascade)'), el('th', {}, 'ground truth')),
-            comparisonRow('annotation', words(g.sequence), entry.truth.annotations.join('; ') || '—', {
+            el(
+              'tr',
+              {},
+              el('th', {}, ''),
+              el('th', {}, 'generated (the cascade)'),
+              el('th', { id: 'truth-source' }, reported ? 'from the report' : 'ground truth'),
+            ),
+            comparisonRow('annotation', words(g.sequence), own.annotations.map(readable).join('; ') || '—', {
               generated: 'generated',
               truth: 'truth',
             }),

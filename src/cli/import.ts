@@ -14,6 +14,7 @@ interface ImportCliOptions {
   projections?: string;
   boxes?: string;
   lists?: string;
+  reports?: string;
   uncertain: string;
   allowMissingImages?: boolean;
   verify: string;
@@ -35,6 +36,7 @@ export function registerImportCommand(program: Command): void {
     .option('--projections <file>', 'indiana-csv: indiana_projections.csv')
     .option('--boxes <file>', 'chestxray14: BBox_List_2017.csv')
     .option('--lists <dir>', 'chestxray14: folder of train_val_list.txt / test_list.txt')
+    .option('--reports <dir>', 'mimic: the folder of MIMIC-CXR report files files/pXX/pNNNNNNNN/sNNNNNNNN.txt')
     .option('--uncertain <policy>', `chexpert, mimic: uncertain labels (${UNCERTAIN_POLICIES.join(' | ')})`, 'keep')
     .option('--allow-missing-images', 'keep records whose image files are absent, marking the images missing')
     .option('--verify <level>', 'image check: decode | header | none', 'decode')
@@ -57,6 +59,7 @@ export function registerImportCommand(program: Command): void {
           projections: options.projections,
           boxes: options.boxes,
           lists: options.lists,
+          reports: options.reports,
           uncertain,
           allowMissingImages: options.allowMissingImages,
           verify,
@@ -81,7 +84,7 @@ function report(summary: ImportSummary, json: boolean, stats: ReturnType<Catalog
     `${summary.records} records: ${summary.written} written, ${summary.unchanged} unchanged; ${summary.images} images checked (${summary.missingImages} missing); ${summary.skipped} skipped`,
   );
   console.log(
-    `catalog: ${stats.studies} studies, ${stats.images} images, ${stats.reports} reports (${stats.reportsWithoutImages} without images, ${stats.normalStudies} normal), ${stats.annotations} annotations`,
+    `catalog: ${stats.studies} studies, ${stats.images} images, ${stats.reports} reports (${stats.reportsWithoutImages} without images, ${stats.normalStudies} normal), ${stats.annotations} annotations; ${stats.reportFindings} findings read in reports without annotations`,
   );
   if (summary.skippedItems.length > 0) {
     console.log('skipped:');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { type MiningStats, mineLabels } from '../labels/mine.js';
+import { type RemineSummary, remineReports } from '../labels/report-findings.js';
 import { Catalog } from '../store/catalog.js';
 import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
 
@@ -11,6 +12,7 @@ interface LabelsCliOptions {
   maxWords: string;
   minHeldOut: string;
   labels: string;
+  remine?: boolean;
   json?: boolean;
 }
 
@@ -23,25 +25,43 @@ export function registerLabelsCommand(program: Command): void {
     .option('--seed <n>', 'seed of the split', '1')
     .option('--max-words <n>', 'words per annotation sequence', '5')
     .option('--min-held-out <n>', 'images of each class kept for validation and for test, at least', '10')
-    .option('--labels <source>', 'ground truth: auto | mesh | dataset | reports (mined from report text)', 'auto')
+    .option(
+      '--labels <source>',
+      'ground truth: auto (stated annotations, else what the miner read in the report) | mesh | dataset | reports (every report mined afresh)',
+      'auto',
+    )
+    .option(
+      '--remine',
+      'first read every report without stated annotations again with the current miner, replacing its report findings (re-running changes nothing)',
+    )
     .option('--json', 'machine-readable statistics on stdout')
     .action((options: LabelsCliOptions) => {
+      // Options are checked before anything is read again or written.
+      const mining = {
+        dataset: options.dataset,
+        minCases: integerOption('min-cases', options.minCases, 1),
+        seed: integerOption('seed', options.seed, 0),
+        maxWords: integerOption('max-words', options.maxWords, 1, 20),
+        minHeldOut: integerOption('min-held-out', options.minHeldOut, 0),
+        labels: choiceOption('labels', options.labels, ['auto', 'mesh', 'dataset', 'reports'] as const),
+      };
       const catalog = Catalog.open(options.catalog);
       try {
-        const stats = mineLabels(catalog, {
-          dataset: options.dataset,
-          minCases: integerOption('min-cases', options.minCases, 1),
-          seed: integerOption('seed', options.seed, 0),
-          maxWords: integerOption('max-words', options.maxWords, 1, 20),
-          minHeldOut: integerOption('min-held-out', options.minHeldOut, 0),
-          labels: choiceOption('labels', options.labels, ['auto', 'mesh', 'dataset', 'reports'] as const),
-        });
-        if (options.json) console.log(JSON.stringify(stats, null, 2));
+        const remined = options.remine ? remineReports(catalog, options.dataset) : undefined;
+        if (remined !== undefined && !options.json) printRemined(remined);
+        const stats = mineLabels(catalog, mining);
+        if (options.json) console.log(JSON.stringify(remined === undefined ? stats : { ...stats, remined }, null, 2));
         else printStats(stats);
       } finally {
         catalog.close();
       }
     });
+}
+
+function printRemined(r: RemineSummary): void {
+  console.log(
+    `reports without annotations read again: ${r.reports} (${r.changed} changed), ${r.findings} report findings stored`,
+  );
 }
 
 function printStats(stats: MiningStats): void {

@@ -5,6 +5,8 @@ import { loadBundle } from '../cascade/bundle/load.js';
 import { cxrError } from '../errors.js';
 import { type ImageQuery, SearchEngine, type SearchResponse } from '../search/engine.js';
 import type { FilterFields } from '../search/query-parser.js';
+import type { WordField } from '../search/text-search.js';
+import type { FindingSource } from '../store/index-store.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { DEFAULT_INDEX } from './build.js';
 import { percent, readingFigure } from './reading.js';
@@ -123,8 +125,8 @@ export function responseLines(response: SearchResponse): string[] {
   );
   for (const hit of response.hits) {
     const why = [
-      ...hit.why.concepts.map((c) => `${c.sources.join('+') || '-'}${c.location ? ' @place' : ''}`),
-      ...hit.why.words.map((w) => `${w.word}:${w.fields.join('+')}`),
+      ...hit.why.concepts.map((c) => `${c.sources.map(sourceName).join('+') || '-'}${c.location ? ' @place' : ''}`),
+      ...hit.why.words.map((w) => `${w.word}:${w.fields.map(fieldName).join('+')}`),
       hit.why.distance === undefined ? '' : `d=${hit.why.distance.toFixed(3)}`,
       hit.why.fusedScore === undefined ? '' : `rrf ${hit.why.textRank ?? '-'}/${hit.why.imageRank ?? '-'}`,
     ]
@@ -136,6 +138,18 @@ export function responseLines(response: SearchResponse): string[] {
     lines.push(
       `${String(hit.rank).padStart(3)}  ${hit.imageId.slice(0, 34).padEnd(34)} ${hit.generated.sequence.join(' ').slice(0, 40).padEnd(40)} ${percent(probability).padStart(4)}  ${about}${why}`,
     );
+    // What the collection itself says of the image: its stated annotations, else what its report says.
+    if (hit.fromReport.length > 0) lines.push(`${' '.repeat(5)}from the report: ${hit.fromReport.join('; ')}`);
   }
   return lines;
+}
+
+/** A finding source as the table says it. */
+function sourceName(source: FindingSource): string {
+  return source === 'report' ? 'from the report' : source;
+}
+
+/** An FTS column as the table says it: `report` is what a report affirms. */
+function fieldName(field: WordField): string {
+  return field === 'report_doubted' ? 'report (doubted)' : field;
 }

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cxrError } from '../errors.js';
 import { type CsvRow, readCsv, requireColumns } from './csv.js';
-import type { AnnotationRecord, ImageRecord, ImportEvent, Importer, StudyRecord } from './record.js';
+import { mimicReportPath, parseMimicReport } from './mimic-report.js';
+import type { AnnotationRecord, ImageRecord, ImportEvent, Importer, ReportSections, StudyRecord } from './record.js';
 
 /** The 14 CheXpert observations; MIMIC-CXR-JPG's label files use the same names. */
 export const OBSERVATIONS = [
@@ -94,24 +96,36 @@ export const chexpertImporter: Importer<CheXpertOptions> = {
 };
 
 export interface MimicOptions {
-  /** Folder holding `mimic-cxr-2.0.0-metadata.csv(.gz)`, `-chexpert.csv(.gz)` (or `-negbio`) and `-split.csv(.gz)`. */
+  /**
+   * Folder holding `mimic-cxr-2.0.0-metadata.csv(.gz)` and `-split.csv(.gz)`, and the label file
+   * `-chexpert.csv(.gz)` (or `-negbio`) when it is MIMIC-CXR-JPG; without a label file every study of the metadata
+   * is imported, with its report as its only ground truth.
+   */
   folder: string;
+  /** Where MIMIC-CXR's reports are (`files/pXX/pNNNNNNNN/sNNNNNNNN.txt`); default the folder itself. */
+  reports?: string;
   labeler?: 'chexpert' | 'negbio';
   uncertain?: UncertainPolicy;
 }
 
-/** MIMIC-CXR-JPG: studies from the label file, their images from the metadata, splits from the split file. */
+/**
+ * MIMIC-CXR(-JPG): studies from the label file (or, without one, from the metadata), their images from the
+ * metadata, splits from the split file, and each study's free-text report when its `sNNNNNNNN.txt` is there.
+ */
 export const mimicImporter: Importer<MimicOptions> = {
   name: 'mimic',
   async *read(options: MimicOptions): AsyncIterable<ImportEvent> {
+    const find = (stem: string) =>
+      [`${stem}.csv`, `${stem}.csv.gz`].map((name) => join(options.folder, name)).find(existsSync);
     const file = (stem: string) => {
-      const found = [`${stem}.csv`, `${stem}.csv.gz`].map((name) => join(options.folder, name)).find(existsSync);
+      const found = find(stem);
       if (found === undefined)
         throw cxrError('DATASET_NOT_FOUND', `no ${stem}.csv(.gz) in ${options.folder}`, { path: options.folder });
       return found;
     };
     const splits = new Map<string, 'train' | 'validation' | 'test'>();
-    for await (const event of readCsv(file('mimic-cxr-2.0.0-split'))) {
+    const splitFile = find('mimic-cxr-2.0.0-split');
+    for await (const event of splitFile === undefined ? [] : readCsv(splitFile)) {
       if ('row' in event) {
         const split = event.row.split;
         splits.set(
@@ -120,7 +134,7 @@ export const mimicImporter: Importer<MimicOptions> = {
         );
       }
     }
-    const imagesByStudy = new Map<string, ImageRecord[]>();
+    const studies = new Map<string, { subject: string; images: ImageRecord[] }>();
     for await (const event of readCsv(file('mimic-cxr-2.0.0-metadata'))) {
       if (!('row' in event)) continue;
       const {
@@ -129,29 +143,56 @@ export const mimicImporter: Importer<MimicOptions> = {
         study_id: study,
         ViewPosition: view,
       } = event.row as Record<string, string>;
-      const list = imagesByStudy.get(study as string) ?? [];
-      list.push({
+      const entry = studies.get(study as string) ?? { subject: subject as string, images: [] };
+      entry.images.push({
         id: dicomId as string,
         path: `files/p${(subject as string).slice(0, 2)}/p${subject}/s${study}/${dicomId}.jpg`,
         view: view || undefined,
         officialSplit: splits.get(dicomId as string),
       });
-      imagesByStudy.set(study as string, list);
+      studies.set(study as string, entry);
     }
-    for await (const event of readCsv(file(`mimic-cxr-2.0.0-${options.labeler ?? 'chexpert'}`))) {
+    const reports = options.reports ?? options.folder;
+    const record = async (subject: string, study: string, annotations: AnnotationRecord[]): Promise<StudyRecord> => {
+      const report = await readMimicReport(reports, subject, study);
+      return {
+        sourceId: `s${study}`,
+        patient: { id: `p${subject}` },
+        images: studies.get(study)?.images ?? [],
+        ...(report === undefined ? {} : { report }),
+        annotations,
+      };
+    };
+    const labels = find(`mimic-cxr-2.0.0-${options.labeler ?? 'chexpert'}`);
+    if (labels === undefined) {
+      for (const [study, { subject }] of studies) yield { record: await record(subject, study, []) };
+      return;
+    }
+    for await (const event of readCsv(labels)) {
       if ('skipped' in event) {
         yield event;
         continue;
       }
       const { subject_id: subject, study_id: study } = event.row as Record<string, string>;
       yield {
-        record: {
-          sourceId: `s${study}`,
-          patient: { id: `p${subject}` },
-          images: imagesByStudy.get(study as string) ?? [],
-          annotations: observationsOf(event.row, options.uncertain ?? 'keep'),
-        },
+        record: await record(
+          subject as string,
+          study as string,
+          observationsOf(event.row, options.uncertain ?? 'keep'),
+        ),
       };
     }
   },
 };
+
+/** A study's report, when the reports folder has it (ids are MIMIC's numbers: nothing else names a file). */
+async function readMimicReport(folder: string, subject: string, study: string): Promise<ReportSections | undefined> {
+  if (!/^\d+$/.test(subject) || !/^\d+$/.test(study)) return undefined;
+  const text = await readFile(join(folder, mimicReportPath(subject, study)), 'utf8').catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    },
+  );
+  return text === undefined ? undefined : parseMimicReport(text);
+}

@@ -21,6 +21,8 @@ export interface FormatOptions {
   boxes?: string;
   lists?: string;
   uncertain?: UncertainPolicy;
+  /** mimic: the folder of MIMIC-CXR's report files (`files/pXX/pNNNNNNNN/sNNNNNNNN.txt`; default the folder). */
+  reports?: string;
 }
 
 export interface ResolvedFormat {
@@ -68,7 +70,7 @@ export function resolveFormat(format: Format, source: string, options: FormatOpt
       return {
         dataset: 'mimic',
         defaultImages: source,
-        events: () => mimicImporter.read({ folder: source, uncertain: options.uncertain }),
+        events: () => mimicImporter.read({ folder: source, reports: options.reports, uncertain: options.uncertain }),
       };
     case 'manifest':
       return {

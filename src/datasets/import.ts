@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { isCxrError } from '../errors.js';
+import { reportFindingsOf } from '../labels/report-findings.js';
 import type { Catalog, CheckedImage } from '../store/catalog.js';
 import { inspectImage } from './images/decode.js';
 import { resolveInside } from './paths.js';
@@ -44,7 +45,8 @@ export interface ImportSummary extends ImportProgress {
 /**
  * Runs an importer's records into the catalog: image paths are confined to the image folder and checked, each
  * failure skips only what failed with a coded reason, unchanged records are not rewritten (so an interrupted
- * import resumes quickly), and records are written in transactions of `batchSize`.
+ * import resumes quickly), and records are written in transactions of `batchSize`. The report of a record without
+ * stated annotations is mined (its findings stored with source `report`).
  */
 export async function runImport(
   catalog: Catalog,
@@ -89,8 +91,11 @@ export async function runImport(
     summary.images += checked.length;
     summary.missingImages += checked.filter((image) => image.status === 'missing').length;
     const complete = checked.length === record.images.length;
+    // A report without stated annotations is the study's only ground truth: what the miner reads in it is kept.
+    const fromReport = record.annotations.length === 0 ? reportFindingsOf(record.report) : [];
     // A record with a failed image is written with a hash that never matches, so a re-import retries it.
-    return () => catalog.writeStudy(options.dataset, importId, record, complete ? hash : `${hash}:partial`, checked);
+    return () =>
+      catalog.writeStudy(options.dataset, importId, record, complete ? hash : `${hash}:partial`, checked, fromReport);
   };
   const queue: Array<Promise<() => void>> = [];
   const settleOldest = async () => {

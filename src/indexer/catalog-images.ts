@@ -14,6 +14,8 @@ export interface CatalogImage {
   split?: string;
   report?: string;
   truth: { annotations: string[]; findings: Finding[] };
+  /** What the report miner read in the study's report (studies without stated annotations; see db/003). */
+  fromReport: { annotations: string[]; findings: Finding[] };
 }
 
 interface ImageRow {
@@ -52,6 +54,9 @@ export function listCatalogImages(catalog: Catalog, dataset?: string): CatalogIm
   const annotations = catalog.db.prepare(
     'SELECT image_id, raw, heading, location, laterality, severity FROM annotations WHERE study_id = ? ORDER BY id',
   );
+  const reportFindings = catalog.db.prepare(
+    'SELECT NULL AS image_id, raw, heading, location, laterality, severity FROM report_findings WHERE study_id = ? ORDER BY id',
+  );
   return rows.map((row) => {
     const own = (annotations.all(row.study_id) as AnnotationRow[]).filter(
       (a) => a.image_id === null || a.image_id === row.id,
@@ -66,17 +71,22 @@ export function listCatalogImages(catalog: Catalog, dataset?: string): CatalogIm
       ...(row.view === null ? {} : { view: row.view }),
       ...(row.split === null ? {} : { split: row.split }),
       ...(report === '' ? {} : { report }),
-      truth: {
-        annotations: own.map((a) => a.raw),
-        findings: own
-          .filter((a) => !NON_FINDING_HEADINGS.has(a.heading))
-          .map((a) => ({
-            disease: a.heading,
-            ...(a.laterality === null ? {} : { side: a.laterality }),
-            ...(a.severity === null ? {} : { severity: a.severity }),
-            locations: JSON.parse(a.location) as string[],
-          })),
-      },
+      truth: asFindings(own),
+      fromReport: asFindings(reportFindings.all(row.study_id) as AnnotationRow[]),
     };
   });
+}
+
+function asFindings(rows: AnnotationRow[]): CatalogImage['truth'] {
+  return {
+    annotations: rows.map((a) => a.raw),
+    findings: rows
+      .filter((a) => !NON_FINDING_HEADINGS.has(a.heading))
+      .map((a) => ({
+        disease: a.heading,
+        ...(a.laterality === null ? {} : { side: a.laterality }),
+        ...(a.severity === null ? {} : { severity: a.severity }),
+        locations: JSON.parse(a.location) as string[],
+      })),
+  };
 }

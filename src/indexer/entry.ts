@@ -5,7 +5,7 @@ import type { CatalogImage } from './catalog-images.js';
 
 /** An image's index entry: what the catalog knows of it and the cascade's reading of it. */
 export function toIndexEntry(
-  image: Omit<CatalogImage, 'studyId'> & { studyId?: string },
+  image: Omit<CatalogImage, 'studyId' | 'fromReport'> & Partial<Pick<CatalogImage, 'studyId' | 'fromReport'>>,
   annotation: Annotation,
 ): IndexEntry {
   return {
@@ -27,6 +27,7 @@ export function toIndexEntry(
       findings: generatedFindings(annotation),
     },
     truth: image.truth,
+    ...(image.fromReport === undefined ? {} : { fromReport: image.fromReport }),
     ...(image.report === undefined ? {} : { report: image.report }),
     embeddings: annotation.embeddings,
   };

@@ -19,7 +19,8 @@ export const MiningOptions = z.object({
   dataset: z.string().optional(),
   /**
    * Where the ground truth comes from: `mesh` (manual MeSH annotations), `dataset` (published labels), `reports`
-   * (mined from the report text, for collections without annotations), or `auto` (every annotation stored).
+   * (every report mined afresh, annotated or not), or `auto`: each study's stated annotations, else the findings the
+   * miner read in its report (stored at import, or by `cxr labels --remine`).
    */
   labels: z.enum(['auto', 'mesh', 'dataset', 'reports']).default('auto'),
 });
@@ -169,12 +170,15 @@ function load(catalog: Catalog, dataset: string | undefined, labels: z.output<ty
   const rows =
     labels === 'reports'
       ? minedFromReports(catalog, filter, params)
-      : (catalog.db
-          .prepare(
-            `SELECT a.study_id, a.image_id, a.kind, a.raw, a.box, a.certainty FROM annotations a
-             JOIN studies s ON s.id = a.study_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id`,
-          )
-          .all(...params) as AnnotationRow[]);
+      : [
+          ...(catalog.db
+            .prepare(
+              `SELECT a.study_id, a.image_id, a.kind, a.raw, a.box, a.certainty FROM annotations a
+               JOIN studies s ON s.id = a.study_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id`,
+            )
+            .all(...params) as AnnotationRow[]),
+          ...(labels === 'auto' ? storedReportFindings(catalog, filter, params) : []),
+        ];
   const annotationsByStudy = new Map<string, AnnotationRow[]>();
   for (const row of rows) {
     const list = annotationsByStudy.get(row.study_id) ?? [];
@@ -182,6 +186,20 @@ function load(catalog: Catalog, dataset: string | undefined, labels: z.output<ty
     annotationsByStudy.set(row.study_id, list);
   }
   return { images, annotationsByStudy };
+}
+
+/**
+ * The report findings the catalog holds (studies without stated annotations, read at import or by `--remine`), as
+ * annotations: a study has either these or stated annotations, never both. Hedged ones count, as the miner counts
+ * them (and as `--labels reports` does).
+ */
+function storedReportFindings(catalog: Catalog, filter: string, params: string[]): AnnotationRow[] {
+  return catalog.db
+    .prepare(
+      `SELECT f.study_id, NULL AS image_id, 'mesh' AS kind, f.raw, NULL AS box, 'positive' AS certainty
+       FROM report_findings f JOIN studies s ON s.id = f.study_id ${filter} ORDER BY f.id`,
+    )
+    .all(...params) as AnnotationRow[];
 }
 
 /** Annotations read from each study's report text by the report miner, as if an indexer had written them. */

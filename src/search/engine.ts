@@ -40,6 +40,8 @@ export interface SearchHit {
   /** The generated annotation, its findings with their calibrated probabilities when the bundle has that head. */
   generated: StoredEntry['generated'];
   truth: string[];
+  /** What the report miner read in the study's report ("from the report"), when the dataset states no annotation. */
+  fromReport: string[];
   /** The one confidence to show for the hit (see `hitConfidence`). */
   confidence: HitConfidence;
   score: number;
@@ -240,14 +242,14 @@ export class SearchEngine {
   }
 
   /**
-   * Counts per facet over the images a query matches (every image when empty); generated findings only where they
-   * count as present (see `generatedPresent`).
+   * Counts per facet over the images a query matches (every image when empty): of the generated findings, only where
+   * they count as present (see `generatedPresent`), or of the query's source when it is `truth` or `report`.
    */
   facets(text = '', filters: FilterFields = {}): Record<string, Array<{ value: string; count: number }>> {
     const parsed = this.parse(text, filters);
     const filter = queryFilter(parsed);
-    const source = parsed.source === 'truth' ? 'truth' : 'generated';
-    const present = source === 'truth' ? { where: '1', params: [] } : generatedPresent(parsed.filters);
+    const source = parsed.source === 'truth' || parsed.source === 'report' ? parsed.source : 'generated';
+    const present = source === 'generated' ? generatedPresent(parsed.filters) : { where: '1', params: [] };
     const scoped = `SELECT e.label FROM entries e WHERE ${filter.where}`;
     const count = (sql: string, params: unknown[] = []) =>
       (
@@ -392,6 +394,7 @@ export class SearchEngine {
           ...(entry.split === undefined ? {} : { split: entry.split }),
           generated: entry.generated,
           truth: entry.truth.annotations,
+          fromReport: entry.fromReport.annotations,
           confidence: hitConfidence(entry.generated, why.concepts, positives),
           score: round(r.score, 6),
           why,

@@ -41,7 +41,8 @@ export function generatedPresent(filters: EntryFilters): SqlFilter {
 
 /**
  * `f.` conditions for one concept's finding (disease, side, severity, required locations) and the source; a
- * generated finding only where it counts as present (the truth is never thresholded).
+ * generated finding only where it counts as present (what the dataset states and what its report says are never
+ * thresholded). `any` takes a report's finding as it takes a stated one.
  */
 export function findingCondition(concept: Concept, source: Source, filters: EntryFilters): SqlFilter {
   const { parts, params, add } = collector();
@@ -55,10 +56,13 @@ export function findingCondition(concept: Concept, source: Source, filters: Entr
     );
   }
   const present = generatedPresent(filters);
-  if (source === 'truth') parts.push("f.source = 'truth'");
-  else if (source === 'generated') parts.push(`f.source = 'generated' AND ${present.where}`);
-  else parts.push(`(f.source = 'truth' OR ${present.where})`);
-  if (source !== 'truth') params.push(...present.params);
+  if (source === 'truth' || source === 'report') {
+    parts.push(`f.source = '${source}'`);
+    return { where: parts.join(' AND '), params };
+  }
+  if (source === 'generated') parts.push(`f.source = 'generated' AND ${present.where}`);
+  else parts.push(`(f.source IN ('truth', 'report') OR ${present.where})`);
+  params.push(...present.params);
   return { where: parts.join(' AND '), params };
 }
 

@@ -18,7 +18,8 @@ const filters = ['disease', 'side', 'severity', 'location', 'view', 'split', 'da
     name,
     in: 'query',
     required: false,
-    schema: { type: 'string' },
+    // source: whose findings match — the cascade's, the dataset's stated ones, what its reports say, or any.
+    schema: name === 'source' ? { type: 'string', enum: ['any', 'generated', 'truth', 'report'] } : { type: 'string' },
   }),
 );
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[\\w.:-]+$' } };
@@ -86,6 +87,10 @@ const FINDING_SCHEMAS = {
       split: { type: 'string' },
       generated: { $ref: '#/components/schemas/Generated' },
       truth: strings,
+      fromReport: {
+        ...strings,
+        description: "what the report miner read in the study's report, when the dataset states no annotation",
+      },
       confidence: { $ref: '#/components/schemas/HitConfidence' },
       score: { type: 'number' },
       why: {
@@ -97,13 +102,30 @@ const FINDING_SCHEMAS = {
               type: 'object',
               properties: {
                 concept: { type: 'string' },
-                sources: { type: 'array', items: { type: 'string', enum: ['truth', 'generated'] } },
+                sources: {
+                  type: 'array',
+                  description: "whose finding matched: the dataset's stated one, its report's, the cascade's",
+                  items: { type: 'string', enum: ['truth', 'report', 'generated'] },
+                },
                 location: { type: 'boolean' },
                 probability: { ...probability, description: 'the matched generated finding, when calibrated' },
               },
             },
           },
-          words: { type: 'array', items: { type: 'object' } },
+          words: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                word: { type: 'string' },
+                fields: {
+                  type: 'array',
+                  description: 'report: what a report affirms; report_doubted: what it only hedges (ranked below)',
+                  items: { type: 'string', enum: ['generated', 'truth', 'report', 'report_doubted'] },
+                },
+              },
+            },
+          },
           distance: { type: 'number' },
           textRank: { type: 'integer' },
           imageRank: { type: 'integer' },
@@ -124,6 +146,14 @@ const FINDING_SCHEMAS = {
       generated: { $ref: '#/components/schemas/Generated' },
       truth: {
         type: 'object',
+        properties: {
+          annotations: strings,
+          findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } },
+        },
+      },
+      fromReport: {
+        type: 'object',
+        description: "what the report miner read in the study's report (source report), when it states no annotation",
         properties: {
           annotations: strings,
           findings: { type: 'array', items: { $ref: '#/components/schemas/Finding' } },

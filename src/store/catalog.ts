@@ -1,11 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SkippedItem, StudyRecord } from '../datasets/record.js';
+import type { ReportSections, SkippedItem, StudyRecord } from '../datasets/record.js';
 import { parseFinding, parseMesh } from '../labels/mesh.js';
 import { migrate } from './migrations.js';
 
 export type ImageStatus = 'ok' | 'missing' | 'unverified';
+
+/** A finding the report miner read in a study's own report (source `report`; see db/003). */
+export interface ReportFinding {
+  /** The miner's MeSH-style string (`Pleural Effusion/left/small`), or `normal`. */
+  raw: string;
+  /** The clause hedges it ("likely", "consistent with"); the miner still counts it, as `cxr eval-miner` scores it. */
+  hedged: boolean;
+  evidence?: string;
+}
+
+/** A study the miner reads: one whose record states no annotation, with its report. */
+export interface ReportToMine {
+  studyId: string;
+  report: ReportSections;
+}
 
 /** An image of a record after the import pipeline checked its file. */
 export interface CheckedImage {
@@ -22,6 +37,8 @@ export interface CatalogStats {
   reports: number;
   reportsWithoutImages: number;
   annotations: number;
+  /** Findings the miner read in reports of studies without stated annotations (`normal` included). */
+  reportFindings: number;
   normalStudies: number;
   datasets: string[];
 }
@@ -75,7 +92,8 @@ export class Catalog {
 
   /**
    * Writes one study as the record states it: the study, patient, report, images that passed their checks and the
-   * parsed ground truth. Images of the record that failed a check keep any row the catalog already had.
+   * parsed ground truth, and what the miner read in its report (`fromReport`, for a record without annotations).
+   * Images of the record that failed a check keep any row the catalog already had.
    */
   writeStudy(
     dataset: string,
@@ -83,6 +101,7 @@ export class Catalog {
     record: StudyRecord,
     recordHash: string,
     checked: CheckedImage[],
+    fromReport: ReportFinding[] = [],
   ): void {
     const studyId = `${dataset}:${record.sourceId}`;
     const patientId = record.patient === undefined ? null : `${dataset}:${record.patient.id}`;
@@ -104,6 +123,61 @@ export class Catalog {
     this.writeReport(studyId, record);
     this.writeImages(dataset, studyId, record, checked);
     this.writeAnnotations(dataset, studyId, record);
+    this.writeReportFindings(studyId, record.annotations.length === 0 ? fromReport : []);
+  }
+
+  /** Replaces a study's report findings. */
+  writeReportFindings(studyId: string, findings: ReportFinding[]): void {
+    this.db.prepare('DELETE FROM report_findings WHERE study_id = ?').run(studyId);
+    const insert = this.db.prepare(
+      `INSERT INTO report_findings (study_id, raw, heading, location, laterality, severity, descriptors, hedged, evidence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const finding of findings) {
+      const parsed = parseMesh(finding.raw);
+      insert.run(
+        studyId,
+        finding.raw,
+        parsed.topTerm,
+        JSON.stringify(parsed.location),
+        parsed.laterality ?? null,
+        parsed.severity ?? null,
+        JSON.stringify(parsed.descriptors),
+        finding.hedged ? 1 : 0,
+        finding.evidence ?? null,
+      );
+    }
+  }
+
+  /** A study's report findings, in the miner's order. */
+  reportFindings(studyId: string): ReportFinding[] {
+    const rows = this.db
+      .prepare('SELECT raw, hedged, evidence FROM report_findings WHERE study_id = ? ORDER BY id')
+      .all(studyId) as Array<{ raw: string; hedged: number; evidence: string | null }>;
+    return rows.map((row) => ({
+      raw: row.raw,
+      hedged: row.hedged === 1,
+      ...(row.evidence === null ? {} : { evidence: row.evidence }),
+    }));
+  }
+
+  /** Studies with a report and no stated annotation (of one dataset, or every one), in id order. */
+  *reportsToMine(dataset?: string): Generator<ReportToMine> {
+    const rows = this.db
+      .prepare(
+        `SELECT s.id, r.comparison, r.indication, r.findings, r.impression FROM studies s JOIN reports r ON r.study_id = s.id
+         WHERE NOT EXISTS (SELECT 1 FROM annotations a WHERE a.study_id = s.id) ${dataset === undefined ? '' : 'AND s.dataset = ?'}
+         ORDER BY s.id`,
+      )
+      .all(...(dataset === undefined ? [] : [dataset])) as Array<Record<string, string | null>>;
+    for (const row of rows) {
+      const report: ReportSections = {};
+      for (const key of ['comparison', 'indication', 'findings', 'impression'] as const) {
+        const value = row[key];
+        if (value !== null && value !== undefined) report[key] = value;
+      }
+      yield { studyId: row.id as string, report };
+    }
   }
 
   private writeReport(studyId: string, record: StudyRecord): void {
@@ -191,6 +265,7 @@ export class Catalog {
          NOT EXISTS (SELECT 1 FROM images i WHERE i.study_id = r.study_id)`,
       ),
       annotations: count(`SELECT COUNT(*) AS n FROM annotations a JOIN studies s ON s.id = a.study_id ${where}`),
+      reportFindings: count(`SELECT COUNT(*) AS n FROM report_findings f JOIN studies s ON s.id = f.study_id ${where}`),
       normalStudies: count(
         `SELECT COUNT(*) AS n FROM studies s ${where} ${where ? 'AND' : 'WHERE'}
          EXISTS (SELECT 1 FROM annotations a WHERE a.study_id = s.id AND a.heading = 'normal')

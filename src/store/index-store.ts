@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
+import { clausesOfReport, type Polarity } from '../labels/reports/clauses.js';
 import { closeIndexDatabase, type IndexAccess, openIndexDatabase } from './open-database.js';
 
-/** One finding of an image: what the cascade generated or what the dataset states. */
+/** One finding of an image: what the cascade generated, what the dataset states, or what its report says. */
 export interface Finding {
   disease: string;
   side?: string;
@@ -17,7 +18,11 @@ export interface Finding {
  */
 export const PRESENT_PROBABILITY = 0.5;
 
-export type FindingSource = 'generated' | 'truth';
+/**
+ * Whose finding: the dataset's stated annotations (`truth`), the report miner's reading of the collection's own report
+ * of a study without stated annotations (`report`), the cascade's reading of the image (`generated`).
+ */
+export type FindingSource = 'generated' | 'truth' | 'report';
 export type EmbeddingKind = 'first' | 'final';
 
 /** Everything the index keeps about one image. */
@@ -42,13 +47,16 @@ export interface IndexEntry {
     findings: Finding[];
   };
   truth: { annotations: string[]; findings: Finding[] };
+  /** What the report miner read in the study's report, when the dataset states no annotation (default none). */
+  fromReport?: { annotations: string[]; findings: Finding[] };
   report?: string;
   embeddings: { first: Float32Array; final: Float32Array };
 }
 
 /** An entry as stored, with its label; without its embeddings (read those with `embedding`). */
-export interface StoredEntry extends Omit<IndexEntry, 'embeddings'> {
+export interface StoredEntry extends Omit<IndexEntry, 'embeddings' | 'fromReport'> {
   label: number;
+  fromReport: { annotations: string[]; findings: Finding[] };
   addedAt: string;
 }
 
@@ -69,6 +77,7 @@ interface EntryRow {
   reading_confidence: number | null;
   alternatives: string;
   truth: string;
+  from_report: string;
   report: string | null;
   added_at: string;
 }
@@ -153,8 +162,8 @@ export class IndexStore {
     const g = entry.generated;
     this.sql(
       `INSERT INTO entries (label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity,
-           locations, confidence, reading_confidence, alternatives, truth, report, first, final, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           locations, confidence, reading_confidence, alternatives, truth, from_report, report, first, final, added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       label,
       entry.imageId,
@@ -172,6 +181,7 @@ export class IndexStore {
       g.readingConfidence ?? null,
       JSON.stringify(g.alternatives),
       JSON.stringify(entry.truth.annotations),
+      JSON.stringify(entry.fromReport?.annotations ?? []),
       entry.report ?? null,
       toBlob(entry.embeddings.first),
       toBlob(entry.embeddings.final),
@@ -184,20 +194,21 @@ export class IndexStore {
     const sources: Array<[FindingSource, Finding[]]> = [
       ['generated', g.findings],
       ['truth', entry.truth.findings],
+      ['report', entry.fromReport?.findings ?? []],
     ];
     for (const [source, findings] of sources) {
       for (const f of findings) {
         const { disease, side, severity, locations, probability } = f;
-        const stated = source === 'truth' ? null : (probability ?? null); // the truth carries no probability
-        insertFinding.run(label, source, disease, side ?? null, severity ?? null, JSON.stringify(locations), stated);
+        // Only the cascade's findings carry a probability: the dataset's and its report's are read, not estimated.
+        const estimated = source === 'generated' ? (probability ?? null) : null;
+        insertFinding.run(label, source, disease, side ?? null, severity ?? null, JSON.stringify(locations), estimated);
       }
     }
-    this.sql('INSERT INTO entries_text (rowid, generated, truth, report) VALUES (?, ?, ?, ?)').run(
-      label,
-      generatedText(entry),
-      truthText(entry),
-      entry.report ?? '',
-    );
+    const report = reportText(entry.report ?? '');
+    this.sql(
+      `INSERT INTO entries_text (rowid, generated, truth, report, report_doubted, report_negated)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(label, generatedText(entry), truthText(entry), report.affirmed, report.doubted, report.negated);
     return { label, replaced };
   }
 
@@ -221,7 +232,7 @@ export class IndexStore {
     // Every column but the two embeddings: a hit never shows them, and they are most of a row's bytes.
     const rows = this.sql(
       `SELECT label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity, locations,
-         confidence, reading_confidence, alternatives, truth, report, added_at
+         confidence, reading_confidence, alternatives, truth, from_report, report, added_at
        FROM entries WHERE label IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(labels)) as EntryRow[];
     const findings = this.sql(
@@ -279,6 +290,14 @@ function truthText(entry: IndexEntry): string {
   return entry.truth.annotations.map((annotation) => annotation.replace(/[/,]/g, ' ')).join(' ');
 }
 
+/** A report's text by polarity (see db/index/005), each its clauses joined. */
+export function reportText(report: string): Record<Polarity, string> {
+  const parts: Record<Polarity, string[]> = { affirmed: [], doubted: [], negated: [] };
+  for (const clause of clausesOfReport(report)) if (clause.text !== '') parts[clause.polarity].push(clause.text);
+  const joined = (polarity: Polarity) => parts[polarity].join('\n');
+  return { affirmed: joined('affirmed'), doubted: joined('doubted'), negated: joined('negated') };
+}
+
 function toEntry(row: EntryRow, findings: FindingRow[]): StoredEntry {
   const own = findings.filter((f) => f.label === row.label);
   const asFinding = (f: FindingRow): Finding => ({
@@ -310,6 +329,10 @@ function toEntry(row: EntryRow, findings: FindingRow[]): StoredEntry {
     truth: {
       annotations: JSON.parse(row.truth) as string[],
       findings: own.filter((f) => f.source === 'truth').map(asFinding),
+    },
+    fromReport: {
+      annotations: JSON.parse(row.from_report) as string[],
+      findings: own.filter((f) => f.source === 'report').map(asFinding),
     },
     ...(row.report === null ? {} : { report: row.report }),
     addedAt: row.added_at,

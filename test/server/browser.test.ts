@@ -145,4 +145,55 @@ describe.skipIf(!available)('the search page in headless Chromium', () => {
       await synthetic.close();
     }
   }, 60_000);
+
+  it('a finding read in the report: the card and the detail say "from the report"', async () => {
+    const normal = { sequence: ['normal'], disease: 'normal', side: undefined, severity: undefined };
+    const entries = [
+      {
+        ...entryOf('r', annotationOf(normal, 0)),
+        report: 'Small left pleural effusion.',
+        fromReport: {
+          annotations: ['Pleural Effusion/left/small'],
+          findings: [{ disease: 'pleural effusion', side: 'left', severity: 'small', locations: [] }],
+        },
+      },
+      entryOf('s', annotationOf({}, 1), [{ disease: 'cardiomegaly', locations: [] }]),
+    ];
+    const synthetic = new SearchEngine(SearchIndex.open(writeSyntheticGeneration(tempDir(), entries)));
+    const own = await new Promise<Server>((resolve) => {
+      const listening = createApp({ engine: synthetic, log: () => {} }).listen(0, '127.0.0.1', () =>
+        resolve(listening),
+      );
+    });
+    const address = own.address();
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+      await page.waitForSelector('.card');
+      await page.fill('#q', 'effusion source:report');
+      await page.press('#q', 'Enter');
+      await page.waitForFunction(() => document.querySelectorAll('.card').length === 1);
+      expect(await page.textContent('.card[data-id="hand:r"] .why')).toBe('finding from the report');
+      expect(await page.textContent('.card[data-id="hand:r"] .from-report')).toBe(
+        'from the report: Pleural Effusion, left, small',
+      );
+      await page.click('.card[data-id="hand:r"]');
+      await page.waitForSelector('#detail[open] #truth-source');
+      expect(await page.textContent('#detail #truth-source')).toBe('from the report');
+      expect(await page.textContent('#detail #truth')).toBe('Pleural Effusion, left, small');
+      // An image whose dataset states its findings keeps the ground truth column.
+      await page.evaluate(() => (document.querySelector('#detail') as HTMLDialogElement).close());
+      await page.fill('#q', 'cardiomegaly');
+      await page.press('#q', 'Enter');
+      await page.waitForSelector('.card[data-id="hand:s"]');
+      expect(await page.$('.card[data-id="hand:s"] .from-report')).toBeNull();
+      await page.click('.card[data-id="hand:s"]');
+      await page.waitForFunction(() => document.querySelector('#detail')?.getAttribute('data-id') === 'hand:s');
+      expect(await page.textContent('#detail #truth-source')).toBe('ground truth');
+    } finally {
+      await page.close();
+      own.close();
+      await synthetic.close();
+    }
+  }, 60_000);
 });

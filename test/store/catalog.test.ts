@@ -11,7 +11,7 @@ describe('catalog', () => {
     const path = join(tempDir(), 'c.sqlite');
     const catalog = Catalog.open(path);
     expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(catalog.db.pragma('user_version', { simple: true })).toBe(2); // db/001 and db/002
+    expect(catalog.db.pragma('user_version', { simple: true })).toBe(3); // db/001 to db/003
     const tables = (
       catalog.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
         name: string;
@@ -24,6 +24,7 @@ describe('catalog', () => {
       'imports',
       'label_runs',
       'patients',
+      'report_findings',
       'reports',
       'studies',
     ]);
