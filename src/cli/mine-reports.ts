@@ -4,6 +4,7 @@ import { evaluateMiner, type LabelledReport, type MinerEvaluation } from '../lab
 import { mineReport } from '../labels/reports/miner.js';
 import { readReports } from '../labels/reports/sources.js';
 import { createProgress } from './progress.js';
+import { choiceOption } from './shared-options.js';
 
 /** `cxr mine-reports` (annotations from free text) and `cxr eval-miner` (against MeSH/major). */
 export function registerReportMiningCommands(program: Command): void {
@@ -41,10 +42,12 @@ export function registerReportMiningCommands(program: Command): void {
     .description("Compare mined annotations with each report's MeSH/major annotation")
     .requiredOption('--reports <dir|csv>', 'reports with their MeSH annotation (OpenI XML, or the Indiana CSV)')
     .option('--json', 'machine-readable metrics on stdout')
-    .action(async (options: { reports: string; json?: boolean }) => {
+    .option('--ids <half>', 'score only reports with even or odd numeric ids (to check rules on two halves)')
+    .action(async (options: { reports: string; json?: boolean; ids?: string }) => {
+      const half = options.ids === undefined ? undefined : choiceOption('ids', options.ids, HALVES);
       const labelled: LabelledReport[] = [];
       for await (const event of readReports(options.reports)) {
-        if ('report' in event && event.report.gold !== undefined)
+        if ('report' in event && event.report.gold !== undefined && inHalf(event.report.id, half))
           labelled.push({ id: event.report.id, report: event.report.report, gold: event.report.gold });
       }
       const evaluation = evaluateMiner(labelled);
@@ -53,9 +56,20 @@ export function registerReportMiningCommands(program: Command): void {
     });
 }
 
+const HALVES = ['even', 'odd'] as const;
+
+/** Even or odd by the id's last digits (`CXR1234` → 1234); ids without digits fall in neither half. */
+function inHalf(id: string, half: (typeof HALVES)[number] | undefined): boolean {
+  if (half === undefined) return true;
+  const digits = /(\d+)\D*$/.exec(id)?.[1];
+  return digits !== undefined && Number(digits.slice(-6)) % 2 === (half === 'even' ? 0 : 1);
+}
+
 function printEvaluation(e: MinerEvaluation): void {
   const f = (x: number) => x.toFixed(3);
-  console.log(`${e.reports} reports, ${e.reportsPerSecond.toFixed(0)} reports/s`);
+  console.log(
+    `${e.reports} reports scored (${e.unindexed} with only "No Indexing" left out), ${e.reportsPerSecond.toFixed(0)} reports/s`,
+  );
   console.log(
     `headings: micro-F1 ${f(e.headings.microF1)} (precision ${f(e.headings.precision)}, recall ${f(e.headings.recall)}), macro-F1 ${f(e.headings.macroF1)}`,
   );
@@ -67,5 +81,9 @@ function printEvaluation(e: MinerEvaluation): void {
     console.log(
       `${h.heading.slice(0, 42).padEnd(42)} ${String(h.support).padStart(8)} ${String(h.tp).padStart(6)} ${String(h.fp).padStart(6)} ${String(h.fn).padStart(6)}  ${f(h.precision).padStart(9)} ${f(h.recall).padStart(7)} ${f(h.f1).padStart(6)}`,
     );
+  }
+  console.log('\nconfusions (missed in a report / given instead in the same report; (none): missed or given alone)');
+  for (const c of e.confusions.slice(0, 25)) {
+    console.log(`${String(c.reports).padStart(5)}  ${c.missed.slice(0, 40).padEnd(40)}  ${c.given.slice(0, 40)}`);
   }
 }

@@ -25,13 +25,26 @@ export interface HeadingScore extends Counts {
 }
 
 export interface MinerEvaluation {
+  /** Reports scored: those the indexer indexed (not `No Indexing` alone). */
   reports: number;
+  /** Reports left out because their only annotation is `No Indexing`. */
+  unindexed: number;
   headings: { microF1: number; macroF1: number; precision: number; recall: number };
   headingSide: { f1: number } & Counts;
   headingSeverity: { f1: number } & Counts;
   normalAccuracy: number;
   perHeading: HeadingScore[];
+  /** Headings missed in a report beside headings wrongly given in the same report, most frequent first. */
+  confusions: Confusion[];
   reportsPerSecond: number;
+}
+
+export interface Confusion {
+  /** The heading the truth has and the miner missed, or `(none)`. */
+  missed: string;
+  /** The heading the miner gave and the truth lacks, or `(none)`. */
+  given: string;
+  reports: number;
 }
 
 /** `No Indexing` says the indexer skipped the report; nothing in the text can predict it, so it is not scored. */
@@ -39,11 +52,14 @@ const UNSCORED = new Set(['no indexing']);
 
 /**
  * Mined annotations against each report's `MeSH/major`: headings (first piece, `normal` included) as sets per
- * report, micro and macro F1; (heading, side) and (heading, severity) pairs where the truth states them; and
- * normal-vs-abnormal accuracy.
+ * report, micro and macro F1; (heading, side) and (heading, severity) pairs where the truth states them;
+ * normal-vs-abnormal accuracy; and the confusions (a heading missed beside one wrongly given). A report whose only
+ * annotation is `No Indexing` was skipped by its indexer and is not scored.
  */
-export function evaluateMiner(reports: LabelledReport[]): MinerEvaluation {
+export function evaluateMiner(all: LabelledReport[]): MinerEvaluation {
+  const reports = all.filter((r) => r.gold.some((g) => !UNSCORED.has(parseMesh(g).heading)));
   const perHeading = new Map<string, Counts>();
+  const confusions = new Map<string, number>();
   const side: Counts = { tp: 0, fp: 0, fn: 0 };
   const severity: Counts = { tp: 0, fp: 0, fn: 0 };
   let normalCorrect = 0;
@@ -62,6 +78,11 @@ export function evaluateMiner(reports: LabelledReport[]): MinerEvaluation {
       else counts.fn++;
       perHeading.set(heading, counts);
     }
+    const missed = [...goldHeadings].filter((h) => !predictedHeadings.has(h));
+    const given = [...predictedHeadings].filter((h) => !goldHeadings.has(h));
+    for (const m of missed.length > 0 ? missed : ['(none)'])
+      for (const g of given.length > 0 ? given : ['(none)'])
+        if (m !== g) confusions.set(`${m}\t${g}`, (confusions.get(`${m}\t${g}`) ?? 0) + 1);
     comparePairs(gold, predicted, (p) => p.laterality, side);
     comparePairs(gold, predicted, (p) => p.severity, severity);
     const goldNormal = !gold.some((p) => p.heading !== NORMAL && p.isFinding);
@@ -77,6 +98,7 @@ export function evaluateMiner(reports: LabelledReport[]): MinerEvaluation {
   const micro = prf(total);
   return {
     reports: reports.length,
+    unindexed: all.length - reports.length,
     headings: {
       microF1: micro.f1,
       macroF1: supported.reduce((sum, s) => sum + s.f1, 0) / Math.max(1, supported.length),
@@ -87,6 +109,12 @@ export function evaluateMiner(reports: LabelledReport[]): MinerEvaluation {
     headingSeverity: { ...severity, f1: prf(severity).f1 },
     normalAccuracy: normalCorrect / Math.max(1, reports.length),
     perHeading: scores,
+    confusions: [...confusions]
+      .map(([pair, count]) => {
+        const [missed, given] = pair.split('\t') as [string, string];
+        return { missed, given, reports: count };
+      })
+      .sort((a, b) => b.reports - a.reports || a.missed.localeCompare(b.missed) || a.given.localeCompare(b.given)),
     reportsPerSecond: reports.length / Math.max(seconds, 1e-9),
   };
 }

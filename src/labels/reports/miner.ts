@@ -1,11 +1,13 @@
 import type { ReportSections } from '../../datasets/record.js';
-import { FINDING_RULES } from '../vocabulary/finding-rules.js';
+import { DEVICE_HEADINGS, FINDING_RULES, UNSIDED_HEADINGS } from '../vocabulary/finding-rules.js';
 import { LOCATION_PHRASES, SEVERITY_PHRASES, SIDE_PHRASES } from '../vocabulary/qualifier-phrases.js';
 import {
   COORDINATION,
+  clauseBounds,
+  LIMITATION,
   POST_NEGATION,
+  POST_SPECULATION,
   PRE_NEGATION,
-  SCOPE_BREAK,
   SPECULATION,
   sentencesOf,
   UNCERTAIN,
@@ -34,24 +36,22 @@ const TECHNICAL_QUALITY = 'Technical Quality of Image Unsatisfactory';
 
 /**
  * Reads FINDINGS and IMPRESSION like an indexer: sentences, then clauses; each finding phrase found, unless a
- * negation reaches it ("No pleural effusion or pneumothorax.", "… is not seen"); side, lobe or zone and severity
- * words in its clause attach to the nearest finding. A report with no positive finding is `normal`. `XXXX`
- * (redacted words) is treated as an unknown word.
+ * negation reaches it ("No pleural effusion or pneumothorax.", "… is not seen"), it is only offered ("may represent",
+ * "cannot be excluded") or the clause says how well it could be seen ("evaluation for pneumothorax is limited");
+ * side, lobe or zone and severity words in its clause attach to the finding they modify. One heading found on two
+ * sides in different clauses stays two annotations (`Opacity/left`, `Opacity/right`), as OpenI's indexers write
+ * them. A report with no positive finding is `normal`. `XXXX` (redacted words) is treated as an unknown word.
  */
 export function mineReport(report: ReportSections): MinedReport {
   const text = [report.findings, report.impression].filter(Boolean).join('. ');
-  const byMesh = new Map<string, MinedFinding>();
+  const findings: MinedFinding[] = [];
   for (const sentence of sentencesOf(text)) {
-    for (const finding of findingsInSentence(sentence)) {
-      const known = byMesh.get(finding.mesh);
-      if (known === undefined) byMesh.set(finding.mesh, finding);
-      else merge(known, finding);
-    }
+    for (const finding of findingsInSentence(sentence)) add(findings, finding);
   }
-  const findings = [...byMesh.values()];
+  const named = namedByPlace(findings);
   // A comment on image quality is not a finding: the report is still normal.
-  const normal = findings.every((finding) => finding.mesh === TECHNICAL_QUALITY);
-  return { findings, normal, mesh: findings.length === 0 ? ['normal'] : findings.map(toMesh) };
+  const normal = named.every((finding) => finding.mesh === TECHNICAL_QUALITY);
+  return { findings: named, normal, mesh: named.length === 0 ? ['normal'] : named.map(toMesh) };
 }
 
 interface Mention {
@@ -61,6 +61,34 @@ interface Mention {
 }
 
 function findingsInSentence(sentence: string): MinedFinding[] {
+  const mentions = mentionsIn(sentence);
+  if (mentions.length === 0) return [];
+  const negations = cueStarts(sentence, PRE_NEGATION);
+  const speculations = cueStarts(sentence, SPECULATION);
+  const found: MinedFinding[] = [];
+  for (const [start, end] of clauseBounds(sentence)) {
+    const inClause = mentions.filter((m) => m.at >= start && m.at < end);
+    if (inClause.length === 0) continue;
+    const clause = sentence.slice(start, end);
+    const limited = LIMITATION.test(clause);
+    for (const mention of inClause) {
+      const reaches = (cue: number) => cue >= start && cue < mention.at;
+      const after = sentence.slice(mention.end, end);
+      if (negations.some(reaches) || POST_NEGATION.test(after)) continue;
+      if (speculations.some(reaches) || POST_SPECULATION.test(after)) continue;
+      if (limited && mention.mesh !== TECHNICAL_QUALITY) continue;
+      found.push({
+        mesh: mention.mesh,
+        ...qualifiersOf(sentence, start, end, mention, inClause),
+        uncertain: UNCERTAIN.test(clause),
+        evidence: clause.trim(),
+      });
+    }
+  }
+  return subsumed(found);
+}
+
+function mentionsIn(sentence: string): Mention[] {
   const mentions: Mention[] = [];
   for (const rule of FINDING_RULES) {
     for (const pattern of rule.patterns) {
@@ -70,37 +98,33 @@ function findingsInSentence(sentence: string): MinedFinding[] {
       }
     }
   }
-  if (mentions.length === 0) return [];
-  const breaks = [...sentence.matchAll(SCOPE_BREAK)].map((m) => m.index ?? 0);
-  const negations = [...sentence.matchAll(PRE_NEGATION)].map((m) => m.index ?? 0);
-  const speculations = [...sentence.matchAll(SPECULATION)].map((m) => m.index ?? 0);
-  const clauseOf = (at: number): [number, number] => {
-    const after = breaks.filter((b) => b > at);
-    return [Math.max(0, ...breaks.filter((b) => b <= at)), after.length > 0 ? Math.min(...after) : sentence.length];
-  };
-  const found: MinedFinding[] = [];
-  for (const mention of mentions) {
-    const [start, end] = clauseOf(mention.at);
-    const reaches = (cue: number) => cue >= start && cue < mention.at;
-    if (negations.some(reaches) || speculations.some(reaches) || POST_NEGATION.test(sentence.slice(mention.end, end)))
-      continue;
-    const clause = sentence.slice(start, end);
-    const neighbours = mentions.filter((m) => m.at >= start && m.at < end);
-    found.push({
-      mesh: mention.mesh,
-      ...qualifiersOf(sentence, start, end, mention, neighbours),
-      uncertain: UNCERTAIN.test(clause),
-      evidence: clause.trim(),
-    });
-  }
-  return subsumed(found);
+  // Two phrases of one heading that overlap are one mention.
+  return mentions
+    .sort((a, b) => a.at - b.at || b.end - a.end)
+    .filter((m, i, all) => !all.slice(0, i).some((o) => o.mesh === m.mesh && o.end > m.at));
 }
+
+function cueStarts(sentence: string, cue: RegExp): number[] {
+  return [...sentence.matchAll(cue)].map((m) => m.index ?? 0);
+}
+
+/**
+ * Side words that name no side of a finding: a heart chamber ("tip in the right atrium"), the direction of a shift
+ * ("right-to-left").
+ */
+const NOT_A_SIDE =
+  /\b(?:right|left)(?= (?:atri|ventric|heart chamber|cardiophrenic)|[- ]to[- ](?:right|left)|ward)|(?<=(?:right|left)[- ]to[- ])(?:right|left)\b/g;
+/** Where a device's tip lies: a side after it is the tip's place, not the side the device enters from. */
+const DEVICE_TIP =
+  /\b(?:tips?|terminat\w*|ends?|project\w*|extend\w*|cours\w*|overl(?:ies|ying)|(?:is |are )?(?:in|at) the (?:level|region|expected)|position\w*|advanced|reaching|(?:in|into|within) the)\b/;
 
 /**
  * Side, location and severity words of the clause, each given to the finding it modifies ("left pleural effusion
  * and right lower lobe atelectasis": left → effusion; right, lower lobe → atelectasis) and shared with findings
  * coordinated right after that one ("mild right basilar atelectasis and scarring": both right, basilar, mild) or
- * offered as its explanation ("right lower lobe opacity consistent with pneumonia": the pneumonia is there too).
+ * offered as its explanation ("right lower lobe opacity consistent with pneumonia", "opacity in the left base,
+ * likely atelectasis": the explanation is there too). A device takes no side from where its tip lies ("left PICC
+ * with tip in the right atrium" is a left PICC).
  */
 function qualifiersOf(
   sentence: string,
@@ -109,34 +133,47 @@ function qualifiersOf(
   mention: Mention,
   neighbours: Mention[],
 ): Pick<MinedFinding, 'laterality' | 'location' | 'severity'> {
-  const clause = sentence.slice(start, end);
+  const clause = sentence.slice(start, end).replace(NOT_A_SIDE, (side) => ' '.repeat(side.length));
   const ordered = [...neighbours].sort((a, b) => a.at - b.at);
   const coordinated = (head: Mention) => {
     // Overlapping phrases name one thing ("nodular opacities" is a nodule and an opacity).
     const group = [head, ...ordered.filter((m) => m !== head && m.at < head.end && head.at < m.end)];
-    for (const next of ordered.filter((m) => m.at > head.at)) {
-      const between = sentence.slice((group.at(-1) as Mention).end, next.at);
-      if (!COORDINATION.test(between)) break;
+    for (const next of ordered.filter((m) => m.at > head.at && !group.includes(m))) {
+      const last = group.at(-1) as Mention;
+      const between = withoutPlace(sentence.slice(last.end, next.at));
+      if (next.at < last.end || !COORDINATION.test(between)) break;
       group.push(next);
     }
     return group;
   };
-  const pick = <T>(table: Array<[RegExp, T]>): T[] =>
+  const tip = DEVICE_HEADINGS.has(mention.mesh) ? DEVICE_TIP.exec(sentence.slice(mention.end, end)) : null;
+  const tipAt = tip === null ? end : mention.end + tip.index;
+  const pick = <T>(table: Array<[RegExp, T]>, skipTip: boolean): T[] =>
     table
       .filter(([pattern]) =>
         [...clause.matchAll(new RegExp(pattern.source, 'g'))].some((match) => {
-          const head = nearest(start + (match.index ?? 0), neighbours, sentence);
+          const at = start + (match.index ?? 0);
+          if (skipTip && at >= tipAt) return false;
+          const head = nearest(at, neighbours, sentence);
           return head !== undefined && coordinated(head).includes(mention);
         }),
       )
       .map(([, value]) => value);
-  const sides = pick(SIDE_PHRASES);
+  const sides = UNSIDED_HEADINGS.has(mention.mesh) ? [] : pick(SIDE_PHRASES, true);
   return {
     laterality:
       sides.includes('bilateral') || (sides.includes('left') && sides.includes('right')) ? 'bilateral' : sides[0],
-    location: pick(LOCATION_PHRASES),
-    severity: pick(SEVERITY_PHRASES)[0],
+    location: pick(LOCATION_PHRASES, true),
+    severity: pick(SEVERITY_PHRASES, false)[0],
   };
+}
+
+/** A place phrase between two findings ("opacity in the left base, likely atelectasis") does not part them. */
+const PLACE =
+  /^\s*(?:(?:predominantly|mainly|mostly|particularly|again|seen|noted|present|projecting|\w+ly)\s+)*(?:in|at|of|within|involving|along|over|overlying|throughout|near|projecting over)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:lungs?|bases?|apex|apices|lobes?|zones?|hemithorax|hemithoraces|regions?|fields?|hil(?:um|a)|lingula|sides?|chest|aspects?|periphery|midlung|midlungs|border|segments?|sulcus|angles?)\b/;
+function withoutPlace(between: string): string {
+  const place = PLACE.exec(between);
+  return place === null ? between : between.slice(place[0].length);
 }
 
 /**
@@ -161,21 +198,46 @@ function subsumed(findings: MinedFinding[]): MinedFinding[] {
   if (has('Airspace Disease')) dropped.add('Opacity');
   if (has('Thoracic Vertebrae/degenerative')) dropped.add('Spine/degenerative');
   if (has('Granulomatous Disease')) dropped.add('Granuloma');
-  if (has('Lung/hyperdistention')) dropped.add('Emphysema');
+  if (has('Bullous Emphysema')) dropped.add('Emphysema');
+  if (has('Calcinosis/aorta')) dropped.add('Calcinosis');
+  if (has('Aorta, Thoracic/tortuous')) dropped.add('Aorta/tortuous');
+  if (has('Cardiac Shadow/enlarged')) dropped.add('Cardiomegaly');
   return findings.filter((f) => !dropped.has(f.mesh));
 }
 
-function merge(into: MinedFinding, other: MinedFinding): void {
-  if (into.laterality === undefined) into.laterality = other.laterality;
-  else if (other.laterality !== undefined && other.laterality !== into.laterality) into.laterality = 'bilateral';
-  for (const place of other.location) if (!into.location.includes(place)) into.location.push(place);
-  into.severity ??= other.severity;
-  into.uncertain &&= other.uncertain;
+/**
+ * Emphysema the report places in the lungs (hyperinflated lungs, "emphysematous lungs", "pulmonary emphysema") is
+ * MeSH's Pulmonary Emphysema; emphysema named alone stays Emphysema.
+ */
+function namedByPlace(findings: MinedFinding[]): MinedFinding[] {
+  const inflated = findings.some((f) => f.mesh === 'Lung/hyperdistention');
+  return findings.map((f) =>
+    f.mesh === 'Emphysema' && (inflated || /\b(?:lungs?|pulmonary)\b/.test(f.evidence))
+      ? { ...f, mesh: 'Pulmonary Emphysema' }
+      : f,
+  );
+}
+
+/** A heading read again joins the annotation on its side; a new side is a new annotation. */
+function add(findings: MinedFinding[], finding: MinedFinding): void {
+  const same = findings.find(
+    (f) =>
+      f.mesh === finding.mesh &&
+      (f.laterality === finding.laterality || f.laterality === undefined || finding.laterality === undefined),
+  );
+  if (same === undefined) {
+    findings.push(finding);
+    return;
+  }
+  same.laterality ??= finding.laterality;
+  for (const place of finding.location) if (!same.location.includes(place)) same.location.push(place);
+  same.severity ??= finding.severity;
+  same.uncertain &&= finding.uncertain;
 }
 
 /** `Heading/location…/side/severity`, the order OpenI's indexers use. */
 function toMesh(finding: MinedFinding): string {
-  const parts = [finding.mesh, ...finding.location];
+  const parts = [finding.mesh, ...finding.location.filter((place) => !finding.mesh.endsWith(`/${place}`))];
   if (finding.laterality !== undefined) parts.push(finding.laterality);
   if (finding.severity !== undefined) parts.push(finding.severity);
   return parts.join('/');

@@ -1,8 +1,8 @@
 /** How reports and queries say side, place and severity: each phrase with the qualifier it means. */
 export const SIDE_PHRASES: Array<[RegExp, 'left' | 'right' | 'bilateral']> = [
   [/\b(?:bilateral(?:ly)?|both|bibasilar|bibasal|biapical|bilat)\b/, 'bilateral'],
-  [/\bleft\b/, 'left'],
-  [/\bright\b/, 'right'],
+  [/\bleft\b|\b(?:leftward|levo-?(?:convex|scolio\w*|curvature)|levo curvature)/, 'left'],
+  [/\bright\b|\b(?:rightward|dextro-?(?:convex|scolio\w*|curvature)|dextro curvature)/, 'right'],
 ];
 export const LOCATION_PHRASES: Array<[RegExp, string]> = [
   [/\bupper lobes?\b/, 'upper lobe'],
