@@ -66,7 +66,12 @@ export const CONCEPTS: readonly RadiologyConcept[] = [
     related: ['cardiomegaly', 'aortic aneurysm', 'lymphadenopathy'],
     ...CARDIAC,
   }),
-  finding('pericardial effusion', { terms: ['pericardial fluid'], related: ['cardiomegaly'], ...CARDIAC }),
+  finding('pericardial effusion', {
+    heading: 'Pericardial Effusion',
+    terms: ['pericardial fluid'],
+    related: ['cardiomegaly'],
+    ...CARDIAC,
+  }),
   finding('heart failure', {
     heading: 'Heart Failure',
     terms: ['congestive heart failure', 'cardiac failure', 'chf'],
@@ -97,8 +102,6 @@ export const CONCEPTS: readonly RadiologyConcept[] = [
     terms: [
       'atherosclerotic calcification',
       'aortic atherosclerosis',
-      'aortic calcification',
-      'calcified aorta',
       'atherosclerotic disease',
       'vascular calcification',
       'atheromatous',
@@ -128,7 +131,11 @@ export const CONCEPTS: readonly RadiologyConcept[] = [
     terms: ['adenopathy', 'enlarged lymph nodes', 'lymph node enlargement', 'enlarged nodes'],
     related: ['enlarged cardiomediastinum', 'sarcoidosis', 'mass'],
   }),
-  finding('sarcoidosis', { terms: ['sarcoid'], related: ['lymphadenopathy', 'interstitial lung disease'] }),
+  finding('sarcoidosis', {
+    heading: 'Sarcoidosis',
+    terms: ['sarcoid'],
+    related: ['lymphadenopathy', 'interstitial lung disease'],
+  }),
   finding('pneumomediastinum', { terms: ['mediastinal emphysema', 'mediastinal air'], ...CARDIAC }),
 
   // Pleura.
@@ -438,6 +445,7 @@ export const CONCEPTS: readonly RadiologyConcept[] = [
     sided: false,
   }),
   finding('pneumoperitoneum', {
+    heading: 'Pneumoperitoneum',
     terms: ['free air under the diaphragm', 'free intraperitoneal air', 'subdiaphragmatic free air', 'free air'],
     sided: false,
   }),
@@ -537,20 +545,28 @@ export const CONCEPTS: readonly RadiologyConcept[] = [
     related: ['consolidation', 'infiltration', 'lung opacity', 'airspace disease'],
   }),
   infection('aspiration pneumonia', {
+    heading: 'Pneumonia, Aspiration',
     terms: ['aspiration', 'aspiration pneumonitis'],
     related: ['pneumonia', 'consolidation'],
   }),
-  infection('viral pneumonia', { terms: ['viral pneumonitis'], related: ['pneumonia', 'covid-19'] }),
+  infection('viral pneumonia', {
+    heading: 'Pneumonia, Viral',
+    terms: ['viral pneumonitis'],
+    related: ['pneumonia', 'covid-19'],
+  }),
   infection('atypical pneumonia', { terms: ['atypical infection', 'mycoplasma pneumonia'], related: ['pneumonia'] }),
   infection('pneumocystis pneumonia', {
+    heading: 'Pneumonia, Pneumocystis',
     terms: ['pcp', 'pjp', 'pcp pneumonia', 'pneumocystis'],
     related: ['pneumonia', 'viral pneumonia'],
   }),
   infection('tuberculosis', {
+    heading: 'Tuberculosis',
     terms: ['tb', 'pulmonary tuberculosis', 'tuberculous', 'miliary tuberculosis', 'miliary tb', 'ptb', 'koch'],
     related: ['granulomatous disease', 'cavitation', 'calcified granuloma', 'pneumonia'],
   }),
   infection('covid-19', {
+    heading: 'COVID-19',
     terms: ['covid', 'covid 19 pneumonia', 'covid pneumonia', 'sars cov 2', 'coronavirus', 'coronavirus pneumonia'],
     related: ['pneumonia', 'viral pneumonia', 'lung opacity', 'consolidation'],
   }),
@@ -564,7 +580,7 @@ export const CONCEPTS: readonly RadiologyConcept[] = [
   // Lines, tubes and devices.
   device('support devices', {
     datasetNames: ['support devices'],
-    terms: ['lines and tubes', 'tubes and lines', 'support device', 'medical device', 'lines tubes'],
+    terms: ['lines and tubes', 'tubes and lines', 'support device', 'lines tubes', 'tubes lines'],
     related: ['catheter', 'endotracheal tube', 'implanted medical device'],
   }),
   device('catheter', {
@@ -692,4 +708,100 @@ export const CONCEPTS: readonly RadiologyConcept[] = [
     heading: 'Foreign Bodies',
     terms: ['foreign object', 'metallic foreign body', 'bullet fragment', 'shrapnel'],
   }),
+  // Headings the miner reads that name narrower or rarer things.
+  finding('enlarged cardiac shadow', { heading: 'Cardiac Shadow/enlarged', related: ['cardiomegaly'], ...CARDIAC }),
+  finding('enlarged atria', {
+    heading: 'Heart Atria/enlarged',
+    terms: ['atrial enlargement', 'enlarged left atrium', 'left atrial enlargement'],
+    related: ['cardiomegaly'],
+    ...CARDIAC,
+  }),
+  finding('obscured heart border', {
+    heading: 'Heart/obscured',
+    terms: ['silhouetting of the heart border'],
+    related: ['lung opacity'],
+  }),
+  infection('bacterial pneumonia', { heading: 'Pneumonia, Bacterial', related: ['pneumonia', 'consolidation'] }),
+  finding('aortic calcification', {
+    heading: 'Calcinosis/aorta',
+    terms: ['calcified aorta', 'calcification of the aorta', 'aortic knob calcification'],
+    related: ['atherosclerosis', 'calcinosis'],
+    ...CARDIAC,
+  }),
+  finding('bullous emphysema', { heading: 'Bullous Emphysema', related: ['emphysema', 'bulla'] }),
+  finding('hyperlucent lung', {
+    heading: 'Lung, Hyperlucent',
+    terms: ['hyperlucency'],
+    related: ['emphysema', 'lucency'],
+  }),
+  finding('azygos lobe', { heading: 'Lung/azygos lobe', terms: ['azygos fissure'], sided: false }),
+  finding('hilar prominence', {
+    heading: 'Lung/hilum',
+    terms: ['prominent hilum', 'hilar fullness', 'hilar enlargement'],
+    related: ['lymphadenopathy', 'enlarged pulmonary artery'],
+  }),
+  finding('degenerative lumbar spine', {
+    heading: 'Lumbar Vertebrae/degenerative',
+    related: ['degenerative spine'],
+    sided: false,
+  }),
+  finding('degenerative shoulder', {
+    heading: 'Shoulder/degenerative',
+    terms: ['shoulder arthritis', 'degenerative changes of the shoulder'],
+    related: ['arthritis'],
+  }),
+  finding('dish', {
+    heading: 'Hyperostosis, Diffuse Idiopathic Skeletal',
+    terms: ['diffuse idiopathic skeletal hyperostosis'],
+    related: ['osteophyte', 'degenerative spine'],
+    sided: false,
+  }),
+  finding('prominent aorta', {
+    heading: 'Aorta/prominent',
+    terms: ['prominent aortic knob', 'prominent aortic arch'],
+    related: ['tortuous aorta'],
+    ...CARDIAC,
+  }),
+  finding('obscured diaphragm', {
+    heading: 'Diaphragm/obscured',
+    terms: ['obscured hemidiaphragm'],
+    related: ['pleural effusion', 'atelectasis'],
+  }),
+  finding('mediastinal lymphadenopathy', {
+    heading: 'Mediastinum/lymph nodes',
+    terms: ['mediastinal adenopathy', 'mediastinal lymph nodes'],
+    related: ['lymphadenopathy'],
+    sided: false,
+  }),
+  finding('mediastinal shift', {
+    heading: 'Shift/mediastinum',
+    terms: ['shift of the mediastinum'],
+    related: ['volume loss'],
+  }),
+  finding('cystic fibrosis', { heading: 'Cystic Fibrosis', related: ['bronchiectasis'], sided: false }),
+  finding('mastectomy', { heading: 'Mastectomy', terms: ['mastectomy changes'] }),
+  finding('pectus carinatum', { heading: 'Pectus Carinatum', sided: false }),
+  finding('pectus excavatum', { heading: 'Funnel Chest', terms: ['funnel chest'], sided: false }),
+  finding('dislocation', {
+    heading: 'Dislocations',
+    terms: ['shoulder dislocation', 'dislocated shoulder'],
+    related: ['fracture'],
+  }),
+  finding('contrast', {
+    heading: 'Contrast Media',
+    terms: ['contrast material', 'barium', 'oral contrast'],
+    sided: false,
+  }),
+  finding('pneumonectomy', {
+    heading: 'Pneumonectomy',
+    terms: ['post pneumonectomy', 'pneumonectomy changes'],
+    related: ['volume loss'],
+  }),
+  device('medical device', { heading: 'Medical Device', related: ['support devices', 'implanted medical device'] }),
+  device('sutures', {
+    heading: 'Sutures',
+    terms: ['suture', 'suture material', 'surgical sutures'],
+    related: ['surgical clips'],
+  }),
+  device('breast implants', { heading: 'Breast Implants', terms: ['breast implant', 'breast prosthesis'] }),
 ];
