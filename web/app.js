@@ -67,6 +67,10 @@ function describePlan(response) {
   );
   if (understood.length > 0 || parse.words.length > 0)
     parts.push(`understood: ${[...understood, ...parse.words.map((w) => `“${w}”`)].join(', ')}`);
+  for (const u of parse.unheld ?? []) {
+    const nearest = u.nearest.length > 0 ? ` (nearest it holds: ${u.nearest.join(', ')})` : '';
+    parts.push(`this index holds no finding of ${u.concept}${nearest}`);
+  }
   parts.push(`${response.timings.totalMs} ms`);
   return parts.join(' · ');
 }

@@ -116,6 +116,7 @@ export function responseLines(response: SearchResponse): string[] {
   lines.push(
     `plan: ${plan.kind}${plan.mode ? ` (${plan.mode})` : ''}${plan.text ? ` text candidates ${plan.text.candidates}` : ''}${image}; ${response.timings.totalMs} ms`,
   );
+  for (const line of unheldLines(response.parse.unheld)) lines.push(line);
   if (response.hits.length === 0) {
     lines.push('no images match');
     return lines;
@@ -152,4 +153,12 @@ function sourceName(source: FindingSource): string {
 /** An FTS column as the table says it: `report` is what a report affirms. */
 function fieldName(field: WordField): string {
   return field === 'report_doubted' ? 'report (doubted)' : field;
+}
+
+/** A concept the index holds no finding of, said plainly with what it does hold nearby. */
+export function unheldLines(unheld: SearchResponse['parse']['unheld']): string[] {
+  return unheld.map(
+    (u) =>
+      `this index holds no finding of ${u.concept}${u.nearest.length > 0 ? `; nearest it holds: ${u.nearest.join(', ')}` : ''}`,
+  );
 }
