@@ -30,13 +30,13 @@ describe('cxr import and cxr labels', () => {
 
   it('refuses bad options with a code and a non-zero exit', () => {
     const format = runCli(['import', 'dicomdir', reports, '--catalog', catalog]);
-    expect(format.status).toBe(1);
+    expect(format.status).toBe(2); // usage
     expect(format.stderr).toContain('INVALID_OPTION');
     const minCases = runCli(['labels', '--catalog', catalog, '--min-cases', 'many']);
-    expect(minCases.status).toBe(1);
+    expect(minCases.status).toBe(2);
     expect(minCases.stderr).toContain('INVALID_OPTION');
     const missing = runCli(['import', 'openi', join(root, 'nowhere'), '--catalog', catalog]);
-    expect(missing.status).toBe(1);
+    expect(missing.status).toBe(3); // input
     expect(missing.stderr).toContain('DATASET_NOT_FOUND');
   });
 });

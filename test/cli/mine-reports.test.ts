@@ -45,7 +45,7 @@ describe('cxr mine-reports and cxr eval-miner', () => {
 
   it('refuses a missing source with DATASET_NOT_FOUND', () => {
     const result = runCli(['mine-reports', '--reports', join(root, 'nowhere')]);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3); // input
     expect(result.stderr).toContain('DATASET_NOT_FOUND');
   });
 });

@@ -39,7 +39,7 @@ describe('cxr build, search, add, remove', () => {
     expect(response.parse.concepts[0].disease).toBe('cardiomegaly');
     expect(response.hits.every((h: { split: string }) => h.split === 'train')).toBe(true);
     const bad = runCli(['search', '--index', index, '--filter', 'side=up']);
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(2); // usage
     expect(bad.stderr).toMatch(/^cxr: QUERY_INVALID: /);
     const threads = runCli([
       'build',
@@ -75,7 +75,7 @@ describe('cxr build, search, add, remove', () => {
 
   it('cxr annotate refuses a file that is not an image, with its code', () => {
     const result = runCli(['annotate', '--bundle', sample.bundleDir, join(sample.root, 'catalog.sqlite')]);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(3); // input
     expect(result.stderr).toMatch(/^cxr: IMAGE_(UNSUPPORTED|CORRUPT): /);
   });
 });

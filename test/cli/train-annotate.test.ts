@@ -71,7 +71,7 @@ describe('cxr train, cxr annotate and cxr eval', () => {
       annotations.map((a: { disease: string }) => a.disease),
     );
     const wide = runCli(['annotate', ...images, '--bundle', bundle, '--beam', '11']);
-    expect(wide.status).toBe(1);
+    expect(wide.status).toBe(2); // usage
     expect(wide.stderr).toMatch(/^cxr: INVALID_OPTION: --beam must be an integer from 1 to 10, not '11'/);
 
     // cxr eval reproduces the training run's own test figures from the saved bundle.
@@ -107,11 +107,11 @@ describe('cxr train, cxr annotate and cxr eval', () => {
     runCli(['import', 'openi', reports, '--catalog', single, '--allow-missing-images']);
     runCli(['labels', '--catalog', single, '--min-cases', '5']);
     const train = runCli(['train', '--catalog', single, '--out', join(root, 'never')]);
-    expect(train.status).toBe(1);
+    expect(train.status).toBe(3); // input
     expect(train.stderr).toContain('TRAINING_DATA');
     expect(existsSync(join(root, 'never'))).toBe(false);
     const annotate = runCli(['annotate', 'x.png', '--bundle', join(root, 'missing-bundle')]);
-    expect(annotate.status).toBe(1);
+    expect(annotate.status).toBe(3); // input
     expect(annotate.stderr).toContain('BUNDLE_NOT_FOUND');
   });
 });

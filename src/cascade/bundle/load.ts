@@ -16,6 +16,7 @@ import {
   type OnnxOptions,
 } from '../onnx/onnx-annotator.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type BundleManifest } from './format.js';
+import { onnxFromEnvironment, runtimeFromEnvironment } from './runtime-environment.js';
 import { contentHash } from './save.js';
 
 export interface LoadOptions {
@@ -29,24 +30,6 @@ export interface LoadOptions {
   calibration?: 'apply' | 'none';
   /** Hypotheses the annotation decoder keeps per image, 1 to 10 (1: greedy); default DEFAULT_BEAM. */
   beam?: number;
-}
-
-/** `CXR_ONNX_THREADS=2`, `CXR_ONNX_PROVIDERS=cuda,cpu` (the CUDA provider needs ONNX Runtime's CUDA files; README). */
-function onnxFromEnvironment(): OnnxOptions {
-  const threads = Number(process.env.CXR_ONNX_THREADS);
-  const providers = (process.env.CXR_ONNX_PROVIDERS ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p): p is 'cpu' | 'cuda' => p === 'cpu' || p === 'cuda');
-  return {
-    ...(Number.isInteger(threads) && threads > 0 ? { threads } : {}),
-    ...(providers.length > 0 ? { providers } : {}),
-  };
-}
-
-function runtimeFromEnvironment(): 'auto' | 'onnx' | 'tfjs' {
-  const value = process.env.CXR_RUNTIME;
-  return value === 'onnx' || value === 'tfjs' ? value : 'auto';
 }
 
 /**

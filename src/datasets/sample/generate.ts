@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
+import { ensureDirectory } from '../../files/ensure-directory.js';
 import { Random } from '../../random.js';
 import type { ReportSections } from '../record.js';
 import { type Finding, meshOf, sampleFindings } from './findings.js';
@@ -80,8 +81,9 @@ export async function writeSampleDataset(
   signal?: AbortSignal,
 ): Promise<SampleSummary> {
   const options = SampleOptions.parse(input);
-  await mkdir(join(out, 'reports'), { recursive: true });
-  await mkdir(join(out, 'images'), { recursive: true });
+  await ensureDirectory(out, 'out');
+  await ensureDirectory(join(out, 'reports'), 'out');
+  await ensureDirectory(join(out, 'images'), 'out');
   const summary: SampleSummary = { out, studies: 0, written: 0, reused: 0, normal: 0 };
   const truth: string[] = [];
   const inFlight = new Set<Promise<void>>();
