@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   BACKEND_UNKNOWN: { status: 400, summary: 'The backend name is not one this project knows.' },
   KERNEL_UNSUPPORTED: { status: 500, summary: 'A project kernel was called with arguments it does not support.' },
   INVALID_OPTION: { status: 400, summary: 'An option is missing, of the wrong type or out of range.' },
+  CATALOG_NOT_FOUND: { status: 404, summary: 'No catalog at the given path (import a dataset first: `cxr import`).' },
   CATALOG_SCHEMA: { status: 500, summary: 'The catalog file is from a newer or unknown schema version.' },
   DATASET_NOT_FOUND: { status: 404, summary: 'The dataset folder or file does not exist or has no recognised files.' },
   PATH_OUTSIDE_DATASET: { status: 400, summary: 'A path resolves outside the dataset folder.' },

@@ -10,7 +10,14 @@ import { mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { createProgress, type Progress } from './progress.js';
-import { beamOption, choiceOption, integerOption, withBeamOption, withCatalogOption } from './shared-options.js';
+import {
+  beamOption,
+  choiceOption,
+  existingCatalogPath,
+  integerOption,
+  withBeamOption,
+  withCatalogOption,
+} from './shared-options.js';
 import { type TrainingCliOptions, trainAndSave, withTrainingOptions } from './train.js';
 
 export const DEFAULT_INDEX = '.cxr/index';
@@ -57,7 +64,7 @@ export function registerBuildCommand(program: Command): void {
     .action(async (format: string | undefined, source: string | undefined, options: BuildCliOptions) => {
       const beam = beamOption(options.beam);
       await selectBackend(backendRequest(options));
-      const catalog = Catalog.open(options.catalog);
+      const catalog = Catalog.open(format === undefined ? existingCatalogPath(options.catalog) : options.catalog);
       const controller = new AbortController();
       const interrupt = () => controller.abort();
       process.once('SIGINT', interrupt);

@@ -4,7 +4,7 @@ import { loadBundle } from '../cascade/bundle/load.js';
 import { type BundleEvaluation, evaluateBundle } from '../cascade/evaluation/evaluate-bundle.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
-import { choiceOption, withCatalogOption } from './shared-options.js';
+import { choiceOption, existingCatalogPath, withCatalogOption } from './shared-options.js';
 
 /** `cxr eval`: a model bundle on a mined catalog's held-out images. */
 export function registerEvalCommand(program: Command): void {
@@ -22,7 +22,7 @@ export function registerEvalCommand(program: Command): void {
         const split = choiceOption('split', options.split, ['test', 'validation'] as const);
         const annotator = await loadBundle(options.bundle);
         const uncalibrated = await loadBundle(options.bundle, { calibration: 'none' });
-        const catalog = Catalog.open(options.catalog);
+        const catalog = Catalog.open(existingCatalogPath(options.catalog));
         try {
           const result = await evaluateBundle(annotator, catalog, { dataset: options.dataset, split, uncalibrated });
           if (options.json) {

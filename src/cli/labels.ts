@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type MiningStats, mineLabels } from '../labels/mine.js';
 import { type RemineSummary, remineReports } from '../labels/report-findings.js';
 import { Catalog } from '../store/catalog.js';
-import { choiceOption, integerOption, withCatalogOption } from './shared-options.js';
+import { choiceOption, existingCatalogPath, integerOption, withCatalogOption } from './shared-options.js';
 
 interface LabelsCliOptions {
   catalog: string;
@@ -45,7 +45,7 @@ export function registerLabelsCommand(program: Command): void {
         minHeldOut: integerOption('min-held-out', options.minHeldOut, 0),
         labels: choiceOption('labels', options.labels, ['auto', 'mesh', 'dataset', 'reports'] as const),
       };
-      const catalog = Catalog.open(options.catalog);
+      const catalog = Catalog.open(existingCatalogPath(options.catalog));
       try {
         const remined = options.remine ? remineReports(catalog, options.dataset) : undefined;
         if (remined !== undefined && !options.json) printRemined(remined);

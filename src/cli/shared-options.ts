@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_BEAM, MAX_BEAM } from '../cascade/models/beam-search.js';
 import { cxrError } from '../errors.js';
@@ -6,6 +8,22 @@ export const DEFAULT_CATALOG = '.cxr/catalog.sqlite';
 
 export function withCatalogOption(command: Command): Command {
   return command.option('--catalog <file>', 'the catalog (SQLite)', DEFAULT_CATALOG);
+}
+
+/**
+ * The catalog a command reads: refused with CATALOG_NOT_FOUND when the file is not there, so a mistyped `--catalog`
+ * says where it looked instead of creating an empty catalog and reporting "0 classes".
+ */
+export function existingCatalogPath(path: string): string {
+  if (!existsSync(path))
+    throw cxrError(
+      'CATALOG_NOT_FOUND',
+      `no catalog at ${resolve(path)} (import a dataset with cxr import, or give --catalog)`,
+      {
+        path,
+      },
+    );
+  return path;
 }
 
 /** `--beam <n>` (annotate, build, serve): hypotheses the annotation decoder keeps per image. */

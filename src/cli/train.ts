@@ -16,7 +16,7 @@ import {
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { createProgress } from './progress.js';
-import { choiceOption, integerOption, numberOption, withCatalogOption } from './shared-options.js';
+import { choiceOption, existingCatalogPath, integerOption, numberOption, withCatalogOption } from './shared-options.js';
 
 /** The training flags; an absent one takes the collection profile's default (src/cascade/training-profile.ts). */
 export interface TrainingCliOptions {
@@ -49,7 +49,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--json', 'metrics as JSON on stdout')
     .action(async (options: TrainCliOptions) => {
       await selectBackend(backendRequest(options));
-      const catalog = Catalog.open(options.catalog);
+      const catalog = Catalog.open(existingCatalogPath(options.catalog));
       try {
         await trainAndSave(catalog, options, options.out, options.json === true);
       } finally {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,19 @@ describe('cxr exit status and usage errors', () => {
     const underFile = runCli(['sample', '--out', join(file, 'deeper'), '--count', '2']);
     expect(underFile.stderr).toMatch(/a-file is a file, not a folder/);
     expect(underFile.stderr).not.toContain('    at ');
+  });
+});
+
+describe('a mistyped --catalog', () => {
+  it('is CATALOG_NOT_FOUND naming where it looked, and creates nothing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'cxr-catalog-'));
+    const typo = join(root, 'catlog.sqlite');
+    for (const command of ['labels', 'train']) {
+      const result = runCli([command, '--catalog', typo]);
+      expect(result.status).toBe(EXIT.input);
+      expect(result.stderr).toContain(`cxr: CATALOG_NOT_FOUND: no catalog at ${typo}`);
+    }
+    expect(existsSync(typo)).toBe(false);
   });
 });
 
