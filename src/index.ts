@@ -1,4 +1,7 @@
-/** The public API of cxr-search: a short list of named exports. */
+/**
+ * The public API of cxr-search: a short list of named exports, pinned by test/package/public-api.test.ts (a change
+ * here is a change of the package's API). Internals (layers, reference models, kernels) stay unexported.
+ */
 
 export type { Annotation, Annotator } from './cascade/annotator.js';
 export {
@@ -11,8 +14,6 @@ export {
 export { loadBundle } from './cascade/bundle/load.js';
 export { saveBundle } from './cascade/bundle/save.js';
 export { type CascadeOptions, trainCascade } from './cascade/cascade.js';
-export { BatchNorm, batchNormTraining } from './cascade/layers/batch-norm.js';
-export { referenceCnn } from './cascade/reference-cnn.js';
 export { trainFromCatalog } from './cascade/train-catalog.js';
 export { FORMATS, type Format, resolveFormat } from './datasets/formats.js';
 export { decodeGrey, type GreyImage } from './datasets/images/decode.js';

@@ -36,7 +36,9 @@ describe('the recurrent neural cascade', () => {
     expect(cascade.finalClasses.length).toBeGreaterThan(baseClasses.length);
     expect(cascade.firstCnn).not.toBe(cascade.finalCnn);
     for (const report of cascade.reports) {
-      expect(report.classAccuracy).toBeGreaterThanOrEqual(0);
+      // Above guessing among the classes (the run prints ~0.6 with 4-6 classes), and a proportion.
+      expect(report.classAccuracy).toBeGreaterThan(1 / baseClasses.length);
+      expect(report.classAccuracy).toBeLessThanOrEqual(1);
       expect(report.annotation.bleu1).toBeGreaterThan(0);
       expect(Object.keys(report.auroc).length).toBeGreaterThan(0);
     }
