@@ -107,3 +107,32 @@ describe.runIf(hasShared('openi-reports', 'ecgen-radiology'))('OpenI importer on
     catalog.close();
   });
 });
+
+describe('OpenI importer: one bad file never aborts the import', () => {
+  it('lists a file declaring entities (internal or external) with REPORT_MALFORMED and imports the rest', async () => {
+    const reports = tempDir();
+    const good = openiXml(1, ['normal'], []);
+    writeText(join(reports, '1.xml'), good);
+    const withDoctype = (declarations: string, use: string) =>
+      openiXml(2, ['normal'], [])
+        .replace('<eCitation', `<!DOCTYPE eCitation [${declarations}]>\n<eCitation`)
+        .replace('No acute disease.', `No acute disease. ${use}`);
+    writeText(join(reports, '2.xml'), withDoctype('<!ENTITY x "expanded">', '&x;'));
+    writeText(
+      join(reports, '3.xml'),
+      withDoctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">', '&xxe;').replace('IUXRId id="2"', 'IUXRId id="3"'),
+    );
+    writeText(join(reports, '4.xml'), good.replace('IUXRId id="1"', 'IUXRId id="4"'));
+    const { catalog, summary } = await importInto('openi', reports, {});
+    expect(summary.skippedItems.map((item) => `${item.code} ${item.item}`)).toEqual([
+      'REPORT_MALFORMED 2.xml',
+      'REPORT_MALFORMED 3.xml',
+    ]);
+    expect(summary.written).toBe(2);
+    expect(catalog.db.prepare('SELECT source_id FROM studies ORDER BY source_id').all()).toEqual([
+      { source_id: '1' },
+      { source_id: '4' },
+    ]);
+    catalog.close();
+  });
+});
