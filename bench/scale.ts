@@ -3,7 +3,8 @@
  * rows) and a generated MIMIC-CXR-shaped collection of 400,000 images (images absent in both). Each step runs in a
  * child process of its own, as a user runs it, and prints its wall time and peak RSS.
  *
- * `npm run bench:scale -- [--rows N] [--label-file PATH]`; defaults: 400000 and ../shared/data/label-files.
+ * `npm run bench:scale -- [--rows N] [--label-file PATH] [--work DIR]`; defaults: 400000, ../shared/data/label-files
+ * and a temporary folder (removed after; a `--work` folder is kept, with its catalogs, to look into).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -185,7 +186,9 @@ if (step !== undefined) {
     argument('--label-file') ?? join(ROOT, '../shared/data/label-files/Data_Entry_2017_v2020.csv.gz'),
   );
   const rows = Number(argument('--rows') ?? 400_000);
-  const work = mkdtempSync(join(tmpdir(), 'cxr-scale-'));
+  const kept = argument('--work');
+  const work = kept === undefined ? mkdtempSync(join(tmpdir(), 'cxr-scale-')) : resolve(kept);
+  mkdirSync(work, { recursive: true });
   try {
     console.log('step                                        wall      peak RSS  outcome');
     if (existsSync(labelFile)) {
@@ -195,13 +198,13 @@ if (step !== undefined) {
     }
     const mimic = join(work, 'mimic');
     const generated = performance.now();
-    mkdirSync(mimic);
+    mkdirSync(mimic, { recursive: true });
     await writeMimicShaped(mimic, rows);
     console.log(
       `(generated a MIMIC-shaped collection of ${rows} images in ${((performance.now() - generated) / 1000).toFixed(1)} s)`,
     );
     pipeline(`MIMIC-shaped ${Math.round(rows / 1000)}k`, ['mimic', mimic], join(work, 'mimic.sqlite'));
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    if (kept === undefined) rmSync(work, { recursive: true, force: true });
   }
 }
