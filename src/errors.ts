@@ -26,8 +26,19 @@ export const ERROR_CODES = {
   DICOM_COMPRESSED_UNSUPPORTED: { status: 415, summary: 'A DICOM file uses a compressed transfer syntax.' },
   REPORT_MALFORMED: { status: 422, summary: 'A report file cannot be parsed or lacks required parts.' },
   CSV_COLUMN_COUNT: { status: 422, summary: 'A CSV row has a different number of columns than its header.' },
-  CSV_HEADER: { status: 422, summary: 'A CSV file lacks a column its format requires.' },
+  CSV_HEADER: {
+    status: 422,
+    summary: 'A CSV (or JSONL) file lacks a column its format requires, or a column mapping names one it lacks.',
+  },
+  CSV_MALFORMED: {
+    status: 422,
+    summary: 'A CSV row cannot be read (a quote that never closes), or the file is cut short; the other rows are read.',
+  },
   RECORD_INVALID: { status: 422, summary: 'A manifest or label record has a missing or invalid field.' },
+  IMAGE_DUPLICATE: {
+    status: 409,
+    summary: 'Two records of a collection name the same image file; the later one is skipped, both are listed.',
+  },
   NO_LABELS: { status: 422, summary: 'Label mining found no class with enough cases.' },
   TRAINING_DATA: {
     status: 422,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
+import { MANIFEST_FIELDS, parseColumnMap } from '../datasets/columns.js';
 import { FORMATS, importFormat } from '../datasets/formats.js';
-import type { ImportSummary, VerifyLevel } from '../datasets/import.js';
+import { type ImportSummary, MAX_LISTED_SKIPS, type VerifyLevel } from '../datasets/import.js';
+import { cxrError } from '../errors.js';
 import { Catalog } from '../store/catalog.js';
 import { createProgress } from './progress.js';
 import { choiceOption, withCatalogOption } from './shared-options.js';
@@ -18,6 +20,8 @@ interface ImportCliOptions {
   uncertain: string;
   allowMissingImages?: boolean;
   verify: string;
+  columns?: string;
+  labelSeparator?: string;
   json?: boolean;
 }
 
@@ -38,6 +42,11 @@ export function registerImportCommand(program: Command): void {
     .option('--lists <dir>', 'chestxray14: folder of train_val_list.txt / test_list.txt')
     .option('--reports <dir>', 'mimic: the folder of MIMIC-CXR report files files/pXX/pNNNNNNNN/sNNNNNNNN.txt')
     .option('--uncertain <policy>', `chexpert, mimic: uncertain labels (${UNCERTAIN_POLICIES.join(' | ')})`, 'keep')
+    .option(
+      '--columns <pairs>',
+      `manifest: which column holds what, e.g. image=filename,patient=patientid,labels=finding,report=clinical_notes (fields: ${MANIFEST_FIELDS.join(', ')})`,
+    )
+    .option('--label-separator <text>', 'manifest: what separates the labels in one cell (default | or ;)')
     .option('--allow-missing-images', 'keep records whose image files are absent, marking the images missing')
     .option('--verify <level>', 'image check: decode | header | none', 'decode')
     .option('--json', 'machine-readable summary on stdout')
@@ -46,6 +55,9 @@ export function registerImportCommand(program: Command): void {
       const formatName = choiceOption('format', format, FORMATS);
       const uncertain = choiceOption('uncertain', options.uncertain, UNCERTAIN_POLICIES);
       const verify = choiceOption<VerifyLevel>('verify', options.verify, ['decode', 'header', 'none']);
+      const columns = options.columns === undefined ? undefined : parseColumnMap(options.columns);
+      if (options.labelSeparator === '')
+        throw cxrError('INVALID_OPTION', '--label-separator must not be empty', { option: 'label-separator' });
       const catalog = Catalog.open(options.catalog);
       const controller = new AbortController();
       const interrupt = () => controller.abort();
@@ -62,6 +74,8 @@ export function registerImportCommand(program: Command): void {
           reports: options.reports,
           uncertain,
           allowMissingImages: options.allowMissingImages,
+          columns,
+          labelSeparator: options.labelSeparator,
           verify,
           signal: controller.signal,
           onProgress: (p) => progress.update(p.records, p.total),
@@ -80,18 +94,34 @@ function report(summary: ImportSummary, json: boolean, stats: ReturnType<Catalog
     console.log(JSON.stringify({ ...summary, catalog: stats }, null, 2));
     return;
   }
-  console.log(
-    `${summary.records} records: ${summary.written} written, ${summary.unchanged} unchanged; ${summary.images} images checked (${summary.missingImages} missing); ${summary.skipped} skipped`,
-  );
+  const notWritten = summary.withoutImages > 0 ? `, ${summary.withoutImages} not written (no usable image)` : '';
+  console.log(`${summary.records} records: ${summary.written} written, ${summary.unchanged} unchanged${notWritten}`);
+  const missing = summary.missingImages > 0 ? ` (${summary.missingImages} of them recorded without a file)` : '';
+  console.log(`images: ${summary.images} written${missing}, ${summary.refusedImages} refused`);
   console.log(
     `catalog: ${stats.studies} studies, ${stats.images} images, ${stats.reports} reports (${stats.reportsWithoutImages} without images, ${stats.normalStudies} normal), ${stats.annotations} annotations; ${stats.reportFindings} findings read in reports without annotations`,
   );
-  if (summary.skippedItems.length > 0) {
-    console.log('skipped:');
+  if (summary.skipped > 0) {
+    const byCode = Object.entries(summary.skippedByCode)
+      .map(([code, n]) => `${n} ${code}`)
+      .join(', ');
+    console.log(`skipped ${summary.skipped}: ${byCode}`);
     for (const item of summary.skippedItems.slice(0, 50)) console.log(`  ${item.code}  ${item.item}  ${item.message}`);
-    if (summary.skippedItems.length > 50)
-      console.log(`  … and ${summary.skippedItems.length - 50} more (--json lists all)`);
+    if (summary.skipped > 50)
+      console.log(`  … and ${summary.skipped - 50} more (--json lists the first ${MAX_LISTED_SKIPS})`);
   }
+  const hint = likelyCause(summary);
+  if (hint !== undefined) console.log(hint);
   if (summary.interrupted)
     console.log('interrupted: run the same command again to resume (unchanged records are not redone)');
+}
+
+/** When nothing could be written because no image was found, the likely cause: the image folder. */
+function likelyCause(summary: ImportSummary): string | undefined {
+  const missing = summary.skippedByCode.IMAGE_MISSING ?? 0;
+  if (summary.written > 0 || summary.unchanged > 0 || missing === 0 || missing < summary.refusedImages)
+    return undefined;
+  return summary.imageFolder === undefined
+    ? 'no image folder: name it with --images DIR, or keep the records without files with --allow-missing-images'
+    : `no image file was found under ${summary.imageFolder}: is --images right? (image paths are read relative to it)`;
 }

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { parse } from 'csv-parse';
 import { cxrError } from '../errors.js';
+import { type CsvPiece, type CsvRecord, CsvRecordSplitter } from './csv-records.js';
 import type { SkippedItem } from './record.js';
 
 export type CsvRow = Record<string, string>;
@@ -37,41 +37,94 @@ export function groupHeader(tokens: string[]): HeaderColumn[] {
   return columns;
 }
 
-/** Streams a CSV (or .csv.gz) file as header-keyed rows; a row of the wrong width is skipped with CSV_COLUMN_COUNT. */
-export async function* readCsv(path: string): AsyncIterable<CsvEvent> {
-  const input = createReadStream(path);
-  const text = path.endsWith('.gz') ? input.pipe(createGunzip()) : input;
-  const parser = text.pipe(
-    parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }),
-  );
+export interface ReadCsvOptions {
+  /**
+   * Called with the header's column names before any row is read: a file of the wrong kind is refused here, once,
+   * by throwing (CSV_HEADER), instead of one error per row.
+   */
+  onHeader?(columns: string[]): void;
+}
+
+/**
+ * Streams a CSV (or .csv.gz; .tsv: tab-separated) file as header-keyed rows. What cannot be read costs only its row,
+ * listed with a code: a row of the wrong width is CSV_COLUMN_COUNT, a row whose quote never closes CSV_MALFORMED (the
+ * rows after it are still read), a file that ends early (a truncated .gz) CSV_MALFORMED after the rows before it.
+ */
+export async function* readCsv(path: string, options: ReadCsvOptions = {}): AsyncIterable<CsvEvent> {
+  const name = basename(path);
+  const splitter = new CsvRecordSplitter(/\.tsv(\.gz)?$/i.test(path) ? '\t' : ',');
   let header: HeaderColumn[] | undefined;
   let width = 0;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (header === undefined) {
-      header = groupHeader(record);
-      width = header.reduce((sum, column) => sum + column.span, 0);
-      continue;
+  const pieces: CsvPiece[] = [];
+  function* drain(): Generator<CsvEvent> {
+    for (const piece of pieces) {
+      if ('error' in piece) {
+        yield { skipped: { code: 'CSV_MALFORMED', item: `${name}:${piece.error.line}`, message: piece.error.message } };
+      } else if (header === undefined) {
+        header = groupHeader(piece.values);
+        width = header.reduce((sum, column) => sum + column.span, 0);
+        options.onHeader?.(header.map((column) => column.name));
+      } else {
+        yield rowOf(piece, header, width, name);
+      }
     }
-    const values = trimTrailingEmpty(record, width);
-    if (values.length !== width) {
-      yield {
-        skipped: {
-          code: 'CSV_COLUMN_COUNT',
-          item: `${basename(path)}:${info.lines}`,
-          message: `${values.length} columns where the header has ${width}`,
-        },
-      };
-      continue;
-    }
-    const row: CsvRow = {};
-    let at = 0;
-    for (const column of header) {
-      row[column.name] = values.slice(at, at + column.span).join(',');
-      at += column.span;
-    }
-    yield { row, line: info.lines };
+    pieces.length = 0;
   }
+  try {
+    for await (const chunk of textOf(path)) {
+      splitter.push(chunk, pieces);
+      yield* drain();
+    }
+  } catch (error) {
+    if (!isTruncated(error)) throw error;
+    yield* drain();
+    yield {
+      skipped: {
+        code: 'CSV_MALFORMED',
+        item: name,
+        message: `the rest of the file cannot be read: it is cut short or damaged (${(error as Error).message})`,
+      },
+    };
+    return;
+  }
+  splitter.end(pieces);
+  yield* drain();
   if (header === undefined) throw cxrError('CSV_HEADER', `${path} is empty`, { path });
+}
+
+function rowOf(record: CsvRecord, header: HeaderColumn[], width: number, name: string): CsvEvent {
+  const values = trimTrailingEmpty(record.values, width);
+  if (values.length !== width) {
+    return {
+      skipped: {
+        code: 'CSV_COLUMN_COUNT',
+        item: `${name}:${record.line}`,
+        message: `${values.length} columns where the header has ${width}`,
+      },
+    };
+  }
+  const row: CsvRow = {};
+  let at = 0;
+  for (const column of header) {
+    row[column.name] = column.span === 1 ? (values[at] as string) : values.slice(at, at + column.span).join(',');
+    at += column.span;
+  }
+  return { row, line: record.line };
+}
+
+function textOf(path: string): AsyncIterable<string> {
+  if (!path.endsWith('.gz')) return createReadStream(path, { encoding: 'utf8' });
+  const input = createReadStream(path);
+  const text = input.pipe(createGunzip());
+  input.once('error', (error) => text.destroy(error));
+  text.setEncoding('utf8');
+  return text;
+}
+
+/** zlib's complaint about a .gz cut short: the rows before the cut are good. */
+function isTruncated(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR';
 }
 
 /** Data rows in a CSV (or .csv.gz) file, counted by line breaks: cheap enough to give progress an ETA. */

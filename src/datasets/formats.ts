@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Catalog } from '../store/catalog.js';
 import { chestXray14Importer } from './chestxray14.js';
 import { chexpertImporter, mimicImporter, type UncertainPolicy } from './chexpert.js';
+import type { ColumnMap } from './columns.js';
 import { type ImportOptions, type ImportSummary, runImport } from './import.js';
 import { indianaCsvImporter } from './indiana-csv.js';
 import { manifestImporter } from './manifest.js';
@@ -23,6 +24,9 @@ export interface FormatOptions {
   uncertain?: UncertainPolicy;
   /** mimic: the folder of MIMIC-CXR's report files (`files/pXX/pNNNNNNNN/sNNNNNNNN.txt`; default the folder). */
   reports?: string;
+  /** manifest: which column holds each field, and what separates labels in a cell. */
+  columns?: ColumnMap;
+  labelSeparator?: string;
 }
 
 export interface ResolvedFormat {
@@ -74,9 +78,10 @@ export function resolveFormat(format: Format, source: string, options: FormatOpt
       };
     case 'manifest':
       return {
-        dataset: basename(source).replace(/\.(csv|jsonl|ndjson)$/i, ''),
+        dataset: basename(source).replace(/\.(csv|tsv|jsonl|ndjson)(\.gz)?$/i, ''),
         defaultImages: dirname(source),
-        events: () => manifestImporter.read({ manifest: source }),
+        events: () =>
+          manifestImporter.read({ manifest: source, columns: options.columns, labelSeparator: options.labelSeparator }),
       };
   }
 }

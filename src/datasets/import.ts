@@ -31,16 +31,31 @@ export interface ImportProgress {
   total?: number;
   written: number;
   unchanged: number;
+  /** Records that name images none of which passed its check: nothing of them is written (no empty study). */
+  withoutImages: number;
+  /** Skipped items (rows, files, images), each listed in `skippedItems` with its code. */
   skipped: number;
 }
 
 export interface ImportSummary extends ImportProgress {
   importId: number;
+  /** Images written: found (or recorded as missing, with allowMissingImages). */
   images: number;
+  /** Of those, recorded without a file (allowMissingImages). */
   missingImages: number;
+  /** Images refused by their check (IMAGE_MISSING, IMAGE_CORRUPT, PATH_OUTSIDE_DATASET …): not written. */
+  refusedImages: number;
+  /** The folder image paths were read relative to (undefined: none). */
+  imageFolder?: string;
   interrupted: boolean;
+  /** Every skipped item counted by code. */
+  skippedByCode: Record<string, number>;
+  /** The skipped items, the first MAX_LISTED_SKIPS of them (a collection whose images are elsewhere skips them all). */
   skippedItems: SkippedItem[];
 }
+
+/** How many skipped items an import keeps listed; beyond it they are only counted (`skippedByCode`). */
+export const MAX_LISTED_SKIPS = 10_000;
 
 /**
  * Runs an importer's records into the catalog: image paths are confined to the image folder and checked, each
@@ -68,9 +83,13 @@ export async function runImport(
     written: 0,
     unchanged: 0,
     skipped: 0,
+    withoutImages: 0,
     images: 0,
     missingImages: 0,
+    refusedImages: 0,
+    imageFolder: options.images === undefined ? undefined : resolve(options.images),
     interrupted: false,
+    skippedByCode: {},
     skippedItems: [],
   };
   let pending: Array<() => void> = [];
@@ -83,11 +102,17 @@ export async function runImport(
   };
   const skip = (item: SkippedItem) => {
     summary.skipped++;
-    summary.skippedItems.push(item);
+    summary.skippedByCode[item.code] = (summary.skippedByCode[item.code] ?? 0) + 1;
+    if (summary.skippedItems.length < MAX_LISTED_SKIPS) summary.skippedItems.push(item);
   };
   // Images are checked a few records at a time; the writes still land in record order.
-  const check = async (record: StudyRecord, hash: string): Promise<() => void> => {
-    const checked = await checkImages(record, options, verify, skip);
+  const check = async (record: StudyRecord, hash: string): Promise<(() => void) | undefined> => {
+    const checked = await checkImages(record, options, verify, (item) => {
+      summary.refusedImages++;
+      skip(item);
+    });
+    // A record whose every image was refused writes nothing: no empty study, and what the catalog had stays.
+    if (record.images.length > 0 && checked.length === 0) return undefined;
     summary.images += checked.length;
     summary.missingImages += checked.filter((image) => image.status === 'missing').length;
     const complete = checked.length === record.images.length;
@@ -97,9 +122,14 @@ export async function runImport(
     return () =>
       catalog.writeStudy(options.dataset, importId, record, complete ? hash : `${hash}:partial`, checked, fromReport);
   };
-  const queue: Array<Promise<() => void>> = [];
+  const queue: Array<Promise<(() => void) | undefined>> = [];
   const settleOldest = async () => {
-    pending.push(await (queue.shift() as Promise<() => void>));
+    const write = await (queue.shift() as Promise<(() => void) | undefined>);
+    if (write === undefined) {
+      summary.withoutImages++;
+      return;
+    }
+    pending.push(write);
     summary.written++;
     if (pending.length >= batchSize) flush();
   };
@@ -129,8 +159,14 @@ export async function runImport(
   }
   while (queue.length > 0) await settleOldest();
   flush();
-  const { skippedItems, importId: _, interrupted, ...counts } = summary;
-  catalog.finishImport(importId, counts as unknown as Record<string, number>, skippedItems, !interrupted);
+  const { records, total, written, unchanged, withoutImages, skipped, images, missingImages, refusedImages } = summary;
+  const counts = { records, written, unchanged, withoutImages, skipped, images, missingImages, refusedImages };
+  catalog.finishImport(
+    importId,
+    total === undefined ? counts : { ...counts, total },
+    summary.skippedItems,
+    !summary.interrupted,
+  );
   return summary;
 }
 

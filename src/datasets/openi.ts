@@ -25,8 +25,8 @@ const parser = new XMLParser({
 
 /**
  * OpenI / IU X-ray: one eCitation XML per report; its `parentImage` ids name the image files (`<id>.png`, or
- * `<id>.dcm` in a DICOM folder). A file that is not XML, or lacks one of the four labelled sections or the MeSH
- * annotation, is skipped with REPORT_MALFORMED.
+ * `<id>.dcm` in a DICOM folder). A file that cannot be read, is not XML, declares entities, or lacks one of the four
+ * labelled sections or the MeSH annotation, is skipped with REPORT_MALFORMED; the other files import.
  */
 export const openiImporter: Importer<OpenIOptions> = {
   name: 'openi',
@@ -34,8 +34,15 @@ export const openiImporter: Importer<OpenIOptions> = {
     const files = (await listXml(options.reports)).sort(byNumberThenName);
     context?.expectTotal?.(files.length);
     for (const file of files) {
+      let xml: string;
       try {
-        const xml = await readFile(join(options.reports, file), 'utf8');
+        xml = await readFile(join(options.reports, file), 'utf8');
+      } catch (error) {
+        const why = `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+        yield { skipped: { code: 'REPORT_MALFORMED', item: file, message: `${file}: ${why}` } };
+        continue;
+      }
+      try {
         yield { record: parseOpenIReport(xml, file, options.imageExtension ?? 'png') };
       } catch (error) {
         if (!isCxrError(error)) throw error;
@@ -48,7 +55,18 @@ export const openiImporter: Importer<OpenIOptions> = {
 export function parseOpenIReport(xml: string, file: string, imageExtension: 'png' | 'dcm'): StudyRecord {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw malformed(file, `not well-formed XML (${valid.err.msg}, line ${valid.err.line})`);
-  const doc = parser.parse(xml) as { eCitation?: Record<string, unknown> };
+  // Report files need no DTD; entity declarations are where entity expansion and external-file attacks live.
+  if (/<!DOCTYPE[^>[]*\[/i.test(xml))
+    throw malformed(
+      file,
+      'declares a DOCTYPE with its own declarations (entities); report files are read without DTDs',
+    );
+  let doc: { eCitation?: Record<string, unknown> };
+  try {
+    doc = parser.parse(xml) as typeof doc;
+  } catch (error) {
+    throw malformed(file, `cannot be parsed (${(error as Error).message})`);
+  }
   const root = doc.eCitation;
   if (root === undefined) throw malformed(file, 'no eCitation element');
   const sourceId = attribute(root.IUXRId) ?? attribute(root.uId);

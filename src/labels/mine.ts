@@ -5,7 +5,7 @@ import type { Catalog } from '../store/catalog.js';
 import { type ParsedAnnotation, parseFinding, parseMesh } from './mesh.js';
 import { mineReport } from './reports/miner.js';
 import { annotationWords } from './sequences.js';
-import { assignSplits, type Split } from './splits.js';
+import { assignSplits, type Split, type SplitGroup } from './splits.js';
 import { NORMAL } from './vocabulary/qualifiers.js';
 
 export const MiningOptions = z.object({
@@ -65,35 +65,55 @@ interface AnnotationRow {
   certainty: 'positive' | 'uncertain';
 }
 
+/** What mining keeps of a labelled image (a 400k-image collection holds 400k of these, so no more). */
 interface Labelled {
-  image: ImageRow;
+  imageId: string;
+  /** Patient id, or the study id when the dataset has none: a group never straddles splits. */
+  group: string;
   pattern: string;
   sequence: string[];
   /** Top terms stated uncertain and not also positive. */
   uncertain: string[];
 }
 
+type Options = z.output<typeof MiningOptions>;
+
 /**
  * Label mining as in the paper: each image's set of top terms is its pattern; patterns with at least `minCases`
  * images are the classes; each image's annotation becomes a word sequence; images are split 80/10/10 per pattern
  * by patient (or report), deterministically by seed. Replaces the dataset's previous labels in one transaction.
+ *
+ * Images and their annotations are read study by study from two ordered SQLite iterators, never all at once, and
+ * every statistic is a running count: memory grows with the labelled images only, a few hundred bytes each.
  */
 export function mineLabels(catalog: Catalog, input: MiningOptions = {}): MiningStats {
   const options = MiningOptions.parse(input);
-  const { images, annotationsByStudy } = load(catalog, options.dataset, options.labels);
-  const lengths: number[] = [];
+  const lengths = new RunningStats();
   const labelled: Labelled[] = [];
-  for (const image of images) {
-    const rows = (annotationsByStudy.get(image.study_id) ?? []).filter(
-      (row) => row.image_id === null || row.image_id === image.id,
-    );
-    const parsed = rows
+  const groups = new Map<string, GroupTally>();
+  const patterns = new Map<string, string>(); // one string per distinct pattern, shared by its images
+  let imageCount = 0;
+  for (const { image, rows } of imagesWithAnnotations(catalog, options)) {
+    imageCount++;
+    const own = rows.filter((row) => row.image_id === null || row.image_id === image.id);
+    const parsed = own
       .filter((row) => row.certainty === 'positive')
       .map(parseRow)
       .filter((annotation) => annotation.isFinding);
-    for (const annotation of parsed) lengths.push(annotation.pieces.length);
+    for (const annotation of parsed) lengths.add(annotation.pieces.length);
     const label = labelOf(parsed, options.maxWords);
-    if (label !== undefined) labelled.push({ image, ...label, uncertain: uncertainTerms(rows, label.pattern) });
+    if (label === undefined) continue;
+    const pattern = patterns.get(label.pattern) ?? label.pattern;
+    patterns.set(pattern, pattern);
+    const group = image.patient_id ?? image.study_id;
+    labelled.push({
+      imageId: image.id,
+      group,
+      pattern,
+      sequence: label.sequence,
+      uncertain: uncertainTerms(own, pattern),
+    });
+    tally(groups, group, pattern, image.official_split);
   }
   const patternCounts = countBy(labelled.map((item) => item.pattern));
   const classNames = [...patternCounts].filter(([, n]) => n >= options.minCases).map(([pattern]) => pattern);
@@ -102,9 +122,10 @@ export function mineLabels(catalog: Catalog, input: MiningOptions = {}): MiningS
       minCases: options.minCases,
     });
   }
-  const splits = splitImages(labelled, options);
-  write(catalog, options, images, labelled, new Set(classNames), splits);
-  return statistics(images.length, labelled, patternCounts, new Set(classNames), splits, lengths);
+  const splits = splitGroups(groups, options);
+  const classes = new Set(classNames);
+  write(catalog, options, labelled, classes, splits);
+  return statistics(imageCount, labelled, patternCounts, classes, splits, lengths);
 }
 
 function parseRow(row: AnnotationRow): ParsedAnnotation {
@@ -124,123 +145,130 @@ function labelOf(parsed: ParsedAnnotation[], maxWords: number): { pattern: strin
 
 /** Top terms an image's uncertain annotations name that its positive ones do not. */
 function uncertainTerms(rows: AnnotationRow[], pattern: string): string[] {
+  const uncertain = rows.filter((row) => row.certainty === 'uncertain');
+  if (uncertain.length === 0) return [];
   const positive = new Set(pattern.split(' + '));
-  const terms = rows
-    .filter((row) => row.certainty === 'uncertain')
+  const terms = uncertain
     .map(parseRow)
     .filter((annotation) => annotation.isFinding && annotation.topTerm !== NORMAL && !positive.has(annotation.topTerm))
     .map((annotation) => annotation.topTerm);
   return [...new Set(terms)].sort();
 }
 
-function splitImages(labelled: Labelled[], options: z.output<typeof MiningOptions>): Map<string, Split> {
-  const groups = new Map<string, { patterns: string[]; official?: Split }>();
-  for (const item of labelled) {
-    const id = item.image.patient_id ?? item.image.study_id;
-    const group = groups.get(id) ?? { patterns: [] };
-    group.patterns.push(item.pattern);
-    if (item.image.official_split !== null && group.official !== 'test') group.official = item.image.official_split;
-    groups.set(id, group);
-  }
-  const assigned = assignSplits(
-    [...groups].map(([id, group]) => ({
-      id,
-      pattern: mostFrequent(group.patterns),
-      size: group.patterns.length,
-      official: group.official,
-    })),
-    options,
-  );
-  return new Map(
-    labelled.map((item) => [item.image.id, assigned.get(item.image.patient_id ?? item.image.study_id) ?? 'train']),
-  );
+/** A split group's images by pattern, and the split the dataset publishes for it (test over validation over train). */
+interface GroupTally {
+  patterns: Map<string, number>;
+  size: number;
+  official?: Split;
 }
 
-function load(catalog: Catalog, dataset: string | undefined, labels: z.output<typeof MiningOptions>['labels']) {
-  const filter = dataset === undefined ? '' : 'WHERE s.dataset = ?';
-  const params = dataset === undefined ? [] : [dataset];
-  const images = catalog.db
-    .prepare(
-      `SELECT i.id, i.study_id, s.patient_id, i.official_split FROM images i JOIN studies s ON s.id = i.study_id ${filter} ORDER BY i.id`,
-    )
-    .all(...params) as ImageRow[];
-  const kind = labels === 'mesh' ? "a.kind = 'mesh'" : labels === 'dataset' ? "a.kind = 'finding'" : undefined;
-  // Uncertain annotations are read too: they are kept out of patterns but tell the per-finding head what not to learn.
-  const where = [dataset === undefined ? undefined : 's.dataset = ?', kind].filter((c) => c !== undefined);
-  const rows =
-    labels === 'reports'
-      ? minedFromReports(catalog, filter, params)
-      : [
-          ...(catalog.db
-            .prepare(
-              `SELECT a.study_id, a.image_id, a.kind, a.raw, a.box, a.certainty FROM annotations a
-               JOIN studies s ON s.id = a.study_id ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id`,
-            )
-            .all(...params) as AnnotationRow[]),
-          ...(labels === 'auto' ? storedReportFindings(catalog, filter, params) : []),
-        ];
-  const annotationsByStudy = new Map<string, AnnotationRow[]>();
-  for (const row of rows) {
-    const list = annotationsByStudy.get(row.study_id) ?? [];
-    list.push(row);
-    annotationsByStudy.set(row.study_id, list);
+const OFFICIAL_PRECEDENCE: Record<Split, number> = { train: 0, validation: 1, test: 2 };
+
+function tally(groups: Map<string, GroupTally>, id: string, pattern: string, official: Split | null): void {
+  let group = groups.get(id);
+  if (group === undefined) {
+    group = { patterns: new Map(), size: 0 };
+    groups.set(id, group);
   }
-  return { images, annotationsByStudy };
+  group.patterns.set(pattern, (group.patterns.get(pattern) ?? 0) + 1);
+  group.size++;
+  if (
+    official !== null &&
+    (group.official === undefined || OFFICIAL_PRECEDENCE[official] > OFFICIAL_PRECEDENCE[group.official])
+  )
+    group.official = official;
+}
+
+function splitGroups(groups: Map<string, GroupTally>, options: Options): Map<string, Split> {
+  const members: SplitGroup[] = [];
+  for (const [id, group] of groups)
+    members.push({ id, pattern: mostFrequent(group.patterns), size: group.size, official: group.official });
+  return assignSplits(members, options);
 }
 
 /**
- * The report findings the catalog holds (studies without stated annotations, read at import or by `--remine`), as
- * annotations: a study has either these or stated annotations, never both. Hedged ones count, as the miner counts
- * them (and as `--labels reports` does).
+ * Every image of the dataset (or all), with its study's ground-truth rows: images come from one iterator ordered by
+ * study, and each study's rows are read once, when its first image comes.
  */
-function storedReportFindings(catalog: Catalog, filter: string, params: string[]): AnnotationRow[] {
-  return catalog.db
+function* imagesWithAnnotations(
+  catalog: Catalog,
+  options: Options,
+): Generator<{ image: ImageRow; rows: AnnotationRow[] }> {
+  const filter = options.dataset === undefined ? '' : 'WHERE s.dataset = ?';
+  const images = catalog.db
     .prepare(
-      `SELECT f.study_id, NULL AS image_id, 'mesh' AS kind, f.raw, NULL AS box, 'positive' AS certainty
-       FROM report_findings f JOIN studies s ON s.id = f.study_id ${filter} ORDER BY f.id`,
+      `SELECT i.id, i.study_id, s.patient_id, i.official_split FROM images i JOIN studies s ON s.id = i.study_id ${filter}
+       ORDER BY i.study_id, i.id`,
     )
-    .all(...params) as AnnotationRow[];
+    .iterate(...(options.dataset === undefined ? [] : [options.dataset])) as IterableIterator<ImageRow>;
+  const rowsOf = groundTruth(catalog, options.labels);
+  let study: string | undefined;
+  let rows: AnnotationRow[] = [];
+  for (const image of images) {
+    if (image.study_id !== study) {
+      study = image.study_id;
+      rows = rowsOf(study);
+    }
+    yield { image, rows };
+  }
 }
 
-/** Annotations read from each study's report text by the report miner, as if an indexer had written them. */
-function minedFromReports(catalog: Catalog, filter: string, params: string[]): AnnotationRow[] {
-  const reports = catalog.db
-    .prepare(`SELECT r.study_id, r.findings, r.impression FROM reports r JOIN studies s ON s.id = r.study_id ${filter}`)
-    .all(...params) as Array<{ study_id: string; findings: string | null; impression: string | null }>;
-  return reports.flatMap((r) =>
-    mineReport({ findings: r.findings ?? undefined, impression: r.impression ?? undefined }).mesh.map((raw) => ({
-      study_id: r.study_id,
-      image_id: null,
-      kind: 'mesh' as const,
-      raw,
-      box: null,
-      certainty: 'positive' as const,
-    })),
+/**
+ * A study's ground truth rows: its stated annotations (of the kind `labels` asks for; uncertain ones too: they are
+ * kept out of patterns but tell the per-finding head what not to learn), and under `auto` the findings the miner
+ * stored for a study without any (a study has one or the other; hedged ones count, as the miner counts them). Under
+ * `reports` its report is mined afresh.
+ */
+function groundTruth(catalog: Catalog, labels: Options['labels']): (studyId: string) => AnnotationRow[] {
+  if (labels === 'reports') {
+    const report = catalog.db.prepare('SELECT findings, impression FROM reports WHERE study_id = ?');
+    return (studyId) => {
+      const r = report.get(studyId) as { findings: string | null; impression: string | null } | undefined;
+      if (r === undefined) return [];
+      return mineReport({ findings: r.findings ?? undefined, impression: r.impression ?? undefined }).mesh.map(
+        (raw) => ({ study_id: studyId, image_id: null, kind: 'mesh', raw, box: null, certainty: 'positive' }),
+      );
+    };
+  }
+  const kind = labels === 'mesh' ? "AND kind = 'mesh'" : labels === 'dataset' ? "AND kind = 'finding'" : '';
+  const stated = catalog.db.prepare(
+    `SELECT study_id, image_id, kind, raw, box, certainty FROM annotations WHERE study_id = ? ${kind} ORDER BY id`,
   );
+  const fromReport = catalog.db.prepare(
+    `SELECT study_id, NULL AS image_id, 'mesh' AS kind, raw, NULL AS box, 'positive' AS certainty
+     FROM report_findings WHERE study_id = ? ORDER BY id`,
+  );
+  return (studyId) => {
+    const rows = stated.all(studyId) as AnnotationRow[];
+    return labels === 'auto' && rows.length === 0 ? (fromReport.all(studyId) as AnnotationRow[]) : rows;
+  };
 }
 
 function write(
   catalog: Catalog,
-  options: z.output<typeof MiningOptions>,
-  images: ImageRow[],
+  options: Options,
   labelled: Labelled[],
   classes: Set<string>,
   splits: Map<string, Split>,
 ): void {
-  const remove = catalog.db.prepare('DELETE FROM image_labels WHERE image_id = ?');
+  const scope =
+    options.dataset === undefined
+      ? ''
+      : 'WHERE image_id IN (SELECT i.id FROM images i JOIN studies s ON s.id = i.study_id WHERE s.dataset = ?)';
   const insert = catalog.db.prepare(
     'INSERT INTO image_labels (image_id, pattern, class, sequence, split, uncertain) VALUES (?, ?, ?, ?, ?, ?)',
   );
   catalog.transaction(() => {
-    for (const image of images) remove.run(image.id);
+    catalog.db
+      .prepare(`DELETE FROM image_labels ${scope}`)
+      .run(...(options.dataset === undefined ? [] : [options.dataset]));
     for (const item of labelled) {
-      const name = classes.has(item.pattern) ? item.pattern : null;
       insert.run(
-        item.image.id,
+        item.imageId,
         item.pattern,
-        name,
+        classes.has(item.pattern) ? item.pattern : null,
         JSON.stringify(item.sequence),
-        splits.get(item.image.id) ?? 'train',
+        splits.get(item.group) ?? 'train',
         JSON.stringify(item.uncertain),
       );
     }
@@ -256,50 +284,66 @@ function statistics(
   patternCounts: Map<string, number>,
   classes: Set<string>,
   splits: Map<string, Split>,
-  lengths: number[],
+  lengths: RunningStats,
 ): MiningStats {
-  const classItems = labelled.filter((item) => classes.has(item.pattern));
-  const perClass = [...classes].map((name) => {
-    const members = classItems.filter((item) => item.pattern === name);
-    const inSplit = (split: Split) => members.filter((item) => splits.get(item.image.id) === split).length;
-    return {
-      name,
-      images: members.length,
-      train: inSplit('train'),
-      validation: inSplit('validation'),
-      test: inSplit('test'),
-    };
-  });
-  perClass.sort((a, b) => b.images - a.images || a.name.localeCompare(b.name));
-  const sequenceLengths = classItems.map((item) => item.sequence.length);
-  const words = countBy(classItems.flatMap((item) => item.sequence));
+  const perClass = new Map<string, ClassStats>();
+  for (const name of classes) perClass.set(name, { name, images: 0, train: 0, validation: 0, test: 0 });
+  const sequenceLengths = new RunningStats();
+  const words = new Map<string, number>();
   const splitCounts = { train: 0, validation: 0, test: 0 };
-  for (const item of classItems) splitCounts[splits.get(item.image.id) ?? 'train']++;
+  let classImages = 0;
+  for (const item of labelled) {
+    const entry = perClass.get(item.pattern);
+    if (entry === undefined) continue;
+    const split = splits.get(item.group) ?? 'train';
+    classImages++;
+    entry.images++;
+    entry[split]++;
+    splitCounts[split]++;
+    sequenceLengths.add(item.sequence.length);
+    for (const word of item.sequence) words.set(word, (words.get(word) ?? 0) + 1);
+  }
+  const byCount = (a: [string, number], b: [string, number]) => b[1] - a[1] || a[0].localeCompare(b[0]);
   return {
     images: imageCount,
     labelledImages: labelled.length,
-    classImages: classItems.length,
-    classes: perClass,
+    classImages,
+    classes: [...perClass.values()].sort((a, b) => b.images - a.images || a.name.localeCompare(b.name)),
     patterns: [...patternCounts]
-      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .sort(byCount)
       .slice(0, 40)
       .map(([pattern, images]) => ({ pattern, images })),
-    annotationLength: {
-      ...meanStd(lengths),
-      // Not Math.min(...lengths): a spread of 100k+ values overflows the call stack.
-      min: lengths.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY),
-      max: lengths.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY),
-      count: lengths.length,
-    },
-    sequenceLength: { ...meanStd(sequenceLengths), max: sequenceLengths.reduce((a, b) => Math.max(a, b), 0) },
+    annotationLength: { ...lengths.meanStd(), min: lengths.min, max: lengths.max, count: lengths.count },
+    sequenceLength: { ...sequenceLengths.meanStd(), max: Math.max(0, sequenceLengths.max) },
     vocabulary: {
       size: words.size,
-      words: [...words]
-        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-        .map(([word, count]) => ({ word, count })),
+      words: [...words].sort(byCount).map(([word, count]) => ({ word, count })),
     },
     splits: splitCounts,
   };
+}
+
+/** Count, mean, standard deviation (population), min and max of numbers seen one at a time. */
+class RunningStats {
+  count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = Number.NEGATIVE_INFINITY;
+  private sum = 0;
+  private sumOfSquares = 0;
+
+  add(value: number): void {
+    this.count++;
+    this.sum += value;
+    this.sumOfSquares += value * value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+  }
+
+  meanStd(): { mean: number; std: number } {
+    if (this.count === 0) return { mean: 0, std: 0 };
+    const mean = this.sum / this.count;
+    return { mean, std: Math.sqrt(Math.max(0, this.sumOfSquares / this.count - mean * mean)) };
+  }
 }
 
 function countBy(values: string[]): Map<string, number> {
@@ -308,14 +352,15 @@ function countBy(values: string[]): Map<string, number> {
   return counts;
 }
 
-function mostFrequent(values: string[]): string {
-  const counts = countBy(values);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? '';
-}
-
-function meanStd(values: number[]): { mean: number; std: number } {
-  if (values.length === 0) return { mean: 0, std: 0 };
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-  return { mean, std: Math.sqrt(variance) };
+/** The most frequent key, ties to the first in alphabetical order. */
+function mostFrequent(counts: Map<string, number>): string {
+  let best = '';
+  let bestCount = -1;
+  for (const [key, count] of counts) {
+    if (count > bestCount || (count === bestCount && key.localeCompare(best) < 0)) {
+      best = key;
+      bestCount = count;
+    }
+  }
+  return best;
 }

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseColumnMap } from '../../src/datasets/columns.js';
+import { Catalog } from '../../src/store/catalog.js';
 import { tempDir, writeImage, writeText } from '../helpers/fixtures.js';
 import { importInto } from '../helpers/import.js';
 
@@ -23,8 +25,9 @@ describe('manifest importer', () => {
     const { catalog, summary } = await importInto('manifest', join(root, 'collection.csv'));
     expect(summary.skippedItems.map((item) => item.code).sort()).toEqual(['CSV_COLUMN_COUNT', 'IMAGE_MISSING']);
     const stats = catalog.stats('collection');
-    expect(stats.studies).toBe(3);
+    expect(stats.studies).toBe(2); // s1 and b/3.png; s4's only image is missing, so s4 writes nothing
     expect(stats.images).toBe(3);
+    expect(summary.withoutImages).toBe(1);
     const headings = catalog.db.prepare('SELECT heading, severity FROM annotations ORDER BY id').all();
     expect(headings).toEqual([
       { heading: 'effusion', severity: null },
@@ -66,5 +69,116 @@ describe('manifest importer', () => {
       findings: 'Right lower lobe pneumonia.',
     });
     catalog.close();
+  });
+});
+
+describe('manifest in any layout', () => {
+  const HEADER = 'filename,patientid,finding,clinical_notes,view';
+
+  async function collection(rows: string[]): Promise<string> {
+    const root = tempDir();
+    for (const file of ['img/a.png', 'img/b.png', 'img/c.png']) await writeImage(join(root, file));
+    return writeText(join(root, 'hospital.csv'), [HEADER, ...rows].join('\n'));
+  }
+
+  it('refuses a layout it cannot read with one CSV_HEADER naming the columns found and the flag, writing nothing', async () => {
+    const csv = await collection(['img/a.png,p1,Pneumonia,Right lower lobe opacity.,PA']);
+    const catalog = Catalog.open(join(tempDir(), 'catalog.sqlite'));
+    const failure = importInto('manifest', csv, {}, catalog);
+    await expect(failure).rejects.toMatchObject({ code: 'CSV_HEADER' });
+    const message = ((await failure.catch((error: Error) => error)) as Error).message;
+    expect(message).toContain('Columns found: filename, patientid, finding, clinical_notes, view');
+    expect(message).toContain('--columns image=<column>');
+    expect(catalog.stats().studies).toBe(0);
+    // A mapping naming a column the file lacks is refused the same way.
+    await expect(
+      importInto('manifest', csv, { columns: { image: 'filename', patient: 'pid' } }, catalog),
+    ).rejects.toMatchObject({ code: 'CSV_HEADER', details: { found: HEADER.split(',') } });
+    catalog.close();
+  });
+
+  it('imports with --columns and --label-separator; a row whose image is absent writes nothing', async () => {
+    const csv = await collection([
+      'img/a.png,p1,Pneumonia;Effusion,Right lower lobe opacity.,PA',
+      'img/b.png,p2,No Finding,Clear lungs.,AP',
+      'img/missing.png,p3,Cardiomegaly,Enlarged heart.,PA',
+    ]);
+    const { catalog, summary } = await importInto('manifest', csv, {
+      columns: { image: 'filename', patient: 'patientid', labels: 'finding', report: 'clinical_notes' },
+      labelSeparator: ';',
+    });
+    expect(summary.skippedItems.map((item) => `${item.code} ${item.item}`)).toEqual(['IMAGE_MISSING img/missing.png']);
+    expect(summary).toMatchObject({ records: 3, written: 2, withoutImages: 1, images: 2, refusedImages: 1 });
+    expect(catalog.stats()).toMatchObject({ studies: 2, images: 2, reports: 2 });
+    expect(catalog.db.prepare('SELECT raw, heading FROM annotations ORDER BY id').all()).toEqual([
+      { raw: 'Pneumonia', heading: 'pneumonia' },
+      { raw: 'Effusion', heading: 'effusion' },
+      { raw: 'No Finding', heading: 'normal' },
+    ]);
+    // `view` is named as the field is: it needs no mapping.
+    expect(catalog.db.prepare('SELECT view FROM images ORDER BY id').all()).toEqual([{ view: 'PA' }, { view: 'AP' }]);
+    expect(catalog.db.prepare('SELECT patient_id FROM studies ORDER BY id').all()).toEqual([
+      { patient_id: 'hospital:p1' },
+      { patient_id: 'hospital:p2' },
+    ]);
+    catalog.close();
+  });
+
+  it('reports a second row naming the same image with both rows, and reads on past an unterminated quote', async () => {
+    const csv = await collection([
+      'img/a.png,p1,Pneumonia,first,PA',
+      'img/c.png,p3,Mass,"this quote never closes,PA',
+      'img/b.png,p2,Effusion,fine,PA',
+      'img/a.png,p9,Nodule,second,PA',
+    ]);
+    const { catalog, summary } = await importInto('manifest', csv, {
+      columns: { image: 'filename', patient: 'patientid', labels: 'finding', report: 'clinical_notes' },
+    });
+    expect(summary.skippedItems.map((item) => `${item.code} ${item.item}`)).toEqual([
+      'CSV_MALFORMED hospital.csv:3',
+      'IMAGE_DUPLICATE hospital.csv:5',
+    ]);
+    const duplicate = summary.skippedItems[1]?.message ?? '';
+    expect(duplicate).toContain('patient p9');
+    expect(duplicate).toContain('hospital.csv:2 (patient p1');
+    expect(catalog.db.prepare('SELECT patient_id FROM studies ORDER BY id').all()).toEqual([
+      { patient_id: 'hospital:p1' },
+      { patient_id: 'hospital:p2' },
+    ]);
+    catalog.close();
+  });
+
+  it('maps JSONL keys the same way, checked on the first record', async () => {
+    const root = tempDir();
+    await writeImage(join(root, 'x.png'));
+    const jsonl = writeText(
+      join(root, 'set.jsonl'),
+      [JSON.stringify({ file: 'x.png', dx: 'Atelectasis|Edema', age: '61Y', sex: 'F', pid: 'q1' })].join('\n'),
+    );
+    await expect(importInto('manifest', jsonl)).rejects.toMatchObject({ code: 'CSV_HEADER' });
+    const { catalog } = await importInto('manifest', jsonl, {
+      columns: { image: 'file', labels: 'dx', patient: 'pid' },
+    });
+    expect(catalog.db.prepare('SELECT raw FROM annotations ORDER BY id').all()).toEqual([
+      { raw: 'Atelectasis' },
+      { raw: 'Edema' },
+    ]);
+    expect(catalog.db.prepare('SELECT sex, age FROM patients').get()).toEqual({ sex: 'F', age: 61 });
+    catalog.close();
+  });
+});
+
+describe('--columns', () => {
+  it('reads field=column pairs, column names holding commas and spaces included', () => {
+    expect(parseColumnMap('image=Image Index,labels=Finding Labels,view=OriginalImage[Width,Height]')).toEqual({
+      image: 'Image Index',
+      labels: 'Finding Labels',
+      view: 'OriginalImage[Width,Height]',
+    });
+  });
+
+  it('refuses an unknown field or a pair without = with INVALID_OPTION', () => {
+    expect(() => parseColumnMap('picture=file')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => parseColumnMap('image')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });

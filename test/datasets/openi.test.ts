@@ -36,9 +36,11 @@ describe('OpenI importer on generated reports', () => {
       'REPORT_MALFORMED 5.xml',
     ]);
     const stats = catalog.stats();
-    expect(stats.studies).toBe(5); // 1, 2, 3, 6 (its escaping image dropped), 7
+    // 1, 2, 3 (it names no image), 7 (its corrupt image dropped); 6's only image was refused, so 6 writes nothing.
+    expect(stats.studies).toBe(4);
+    expect(summary.withoutImages).toBe(1);
     expect(stats.images).toBe(4);
-    expect(stats.reportsWithoutImages).toBe(2); // 3 has none; 6 lost its only one
+    expect(stats.reportsWithoutImages).toBe(1);
     expect(stats.normalStudies).toBe(1);
     const effusion = catalog.db
       .prepare("SELECT heading, laterality, severity, location FROM annotations WHERE raw LIKE 'Pleural%'")
@@ -53,9 +55,10 @@ describe('OpenI importer on generated reports', () => {
     const { catalog, summary } = await importInto('openi', reports, { images });
     const before = catalog.stats();
     const again = await importInto('openi', reports, { images }, catalog);
-    expect(summary.written).toBe(5);
+    expect(summary.written).toBe(4);
     // Studies 6 and 7 had an image refused, so a re-import retries them (in case the files were fixed).
-    expect(again.summary.written).toBe(2);
+    expect(again.summary.written).toBe(1);
+    expect(again.summary.withoutImages).toBe(1);
     expect(again.summary.unchanged).toBe(3);
     expect(catalog.stats()).toEqual(before);
     catalog.close();
@@ -101,6 +104,35 @@ describe.runIf(hasShared('openi-reports', 'ecgen-radiology'))('OpenI importer on
     expect(stats.imagesByStatus).toEqual({ missing: 5955 });
     expect(stats.reportsWithoutImages).toBe(85);
     expect(stats.normalStudies).toBe(1112);
+    catalog.close();
+  });
+});
+
+describe('OpenI importer: one bad file never aborts the import', () => {
+  it('lists a file declaring entities (internal or external) with REPORT_MALFORMED and imports the rest', async () => {
+    const reports = tempDir();
+    const good = openiXml(1, ['normal'], []);
+    writeText(join(reports, '1.xml'), good);
+    const withDoctype = (declarations: string, use: string) =>
+      openiXml(2, ['normal'], [])
+        .replace('<eCitation', `<!DOCTYPE eCitation [${declarations}]>\n<eCitation`)
+        .replace('No acute disease.', `No acute disease. ${use}`);
+    writeText(join(reports, '2.xml'), withDoctype('<!ENTITY x "expanded">', '&x;'));
+    writeText(
+      join(reports, '3.xml'),
+      withDoctype('<!ENTITY xxe SYSTEM "file:///etc/passwd">', '&xxe;').replace('IUXRId id="2"', 'IUXRId id="3"'),
+    );
+    writeText(join(reports, '4.xml'), good.replace('IUXRId id="1"', 'IUXRId id="4"'));
+    const { catalog, summary } = await importInto('openi', reports, {});
+    expect(summary.skippedItems.map((item) => `${item.code} ${item.item}`)).toEqual([
+      'REPORT_MALFORMED 2.xml',
+      'REPORT_MALFORMED 3.xml',
+    ]);
+    expect(summary.written).toBe(2);
+    expect(catalog.db.prepare('SELECT source_id FROM studies ORDER BY source_id').all()).toEqual([
+      { source_id: '1' },
+      { source_id: '4' },
+    ]);
     catalog.close();
   });
 });

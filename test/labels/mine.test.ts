@@ -79,3 +79,36 @@ describe.runIf(hasShared('openi-reports', 'ecgen-radiology'))('label mining on t
     catalog.close();
   });
 });
+
+describe.runIf(hasShared('label-files', 'Data_Entry_2017_v2020.csv.gz'))(
+  'label mining on the full ChestX-ray14 label file',
+  () => {
+    it('imports all 112,120 rows and mines them: classes, sequences and patient-wise splits', async () => {
+      const { catalog, summary } = await importInto(
+        'chestxray14',
+        sharedPath('label-files', 'Data_Entry_2017_v2020.csv.gz'),
+        { allowMissingImages: true, batchSize: 2000 },
+      );
+      expect(summary).toMatchObject({ records: 112_120, written: 112_120, skipped: 0, missingImages: 112_120 });
+      const stats = mineLabels(catalog);
+      expect(stats.images).toBe(112_120);
+      expect(stats.labelledImages).toBe(112_120);
+      expect(stats.classes[0]).toMatchObject({ name: 'normal', images: 60_361 });
+      expect(stats.classes.map((c) => c.name)).toEqual(
+        expect.arrayContaining(['infiltration', 'effusion', 'atelectasis']),
+      );
+      expect(stats.annotationLength.count).toBe(141_537);
+      expect(stats.splits.train + stats.splits.validation + stats.splits.test).toBe(stats.classImages);
+      const stored = catalog.db.prepare('SELECT COUNT(*) AS n FROM image_labels').get() as { n: number };
+      expect(stored.n).toBe(112_120);
+      const straddling = catalog.db
+        .prepare(
+          `SELECT s.patient_id FROM image_labels l JOIN images i ON i.id = l.image_id JOIN studies s ON s.id = i.study_id
+         GROUP BY s.patient_id HAVING COUNT(DISTINCT l.split) > 1 LIMIT 1`,
+        )
+        .all();
+      expect(straddling).toEqual([]);
+      catalog.close();
+    }, 180_000);
+  },
+);
