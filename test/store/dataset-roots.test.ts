@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -181,7 +181,6 @@ describe('symlinks leaving the dataset folder', () => {
     const csv = await manifest(dataset, ['a.png', 'b/c.png']);
     const { catalog } = await importInto('manifest', csv, { dataset: 'set', images: dataset });
     // b/ is replaced by a link to a folder elsewhere holding a c.png
-    const { renameSync } = await import('node:fs');
     renameSync(join(dataset, 'b'), join(base, 'elsewhere', 'b'));
     symlinkSync(join(base, 'elsewhere', 'b'), join(dataset, 'b'));
     expect(listCatalogImages(catalog).map((image) => image.imageId)).toEqual(['set:a.png']);
