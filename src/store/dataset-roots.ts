@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { commonFolder, isWithin } from '../datasets/paths.js';
@@ -22,9 +23,14 @@ export function setDatasetRoot(db: Database.Database, dataset: string, root: str
   ).run(dataset, resolve(root));
 }
 
-/** Records the image folder of an import (absolute, or relative to the working folder) under its dataset's root. */
+/**
+ * Records the image folder of an import (absolute, or relative to the working folder) under its dataset's root. A
+ * folder that does not exist is not recorded (its images are all missing; their paths are kept as the file names
+ * them), so that it never widens the root of the folder the images really are in.
+ */
 export function recordImportFolder(db: Database.Database, importId: number, dataset: string, images: string): void {
   const folder = resolve(images);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return;
   let root = datasetRoot(db, dataset);
   if (root === undefined) {
     setDatasetRoot(db, dataset, folder);

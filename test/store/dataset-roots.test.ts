@@ -66,6 +66,22 @@ describe('dataset roots: image paths relative to a folder recorded once per data
     catalog.close();
   });
 
+  it('an image folder that does not exist is not recorded: it never widens the root of the real one', async () => {
+    const base = tempDir();
+    const csv = await manifest(join(base, 'labels'), ['a.png']);
+    const { catalog } = await importInto('manifest', csv, {
+      dataset: 'set',
+      images: join(base, 'not-yet'),
+      allowMissingImages: true,
+    });
+    expect(catalog.datasetRoot('set')).toBeUndefined();
+    expect(paths(catalog)).toEqual(['set:a.png a.png']);
+    await importInto('manifest', csv, { dataset: 'set', images: join(base, 'labels') }, catalog);
+    expect(catalog.datasetRoot('set')).toBe(join(base, 'labels'));
+    expect(listCatalogImages(catalog).map((image) => image.file)).toEqual([join(base, 'labels', 'a.png')]);
+    catalog.close();
+  });
+
   it('a relocated dataset is read from its new folder', async () => {
     const base = tempDir();
     const csv = await manifest(join(base, 'old'), ['a.png']);
