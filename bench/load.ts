@@ -32,12 +32,11 @@ const server = await new Promise<Server>((resolve) => {
 const address = server.address();
 const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-const rows = engine.index.store.db
-  .prepare('SELECT image_id, file FROM entries ORDER BY label LIMIT 40')
-  .all() as Array<{
-  image_id: string;
-  file: string;
-}>;
+const rows = (
+  engine.index.store.db.prepare('SELECT image_id FROM entries ORDER BY label LIMIT 40').all() as Array<{
+    image_id: string;
+  }>
+).map((row) => ({ image_id: row.image_id, file: engine.fileOf(row.image_id) })); // files are stored relative
 const uploads = rows.slice(0, 20).map((row) => readFileSync(row.file));
 const texts = [
   'left lower lobe effusion',

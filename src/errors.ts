@@ -11,6 +11,11 @@ export const ERROR_CODES = {
   CATALOG_SCHEMA: { status: 500, summary: 'The catalog file is from a newer or unknown schema version.' },
   DATASET_NOT_FOUND: { status: 404, summary: 'The dataset folder or file does not exist or has no recognised files.' },
   PATH_OUTSIDE_DATASET: { status: 400, summary: 'A path resolves outside the dataset folder.' },
+  IMAGE_OUTSIDE_DATASET: {
+    status: 403,
+    summary:
+      'An image file is a symlink (or lies under one) leading outside its dataset folder: not imported, indexed or served.',
+  },
   IMAGE_MISSING: { status: 404, summary: 'An image file the dataset refers to does not exist.' },
   IMAGE_CORRUPT: { status: 422, summary: 'An image file cannot be decoded.' },
   IMAGE_UNSUPPORTED: { status: 415, summary: 'An image is of a kind or encoding the project cannot decode.' },

@@ -84,16 +84,26 @@ try {
 function labelledImages(catalog: Catalog): HeldImage[] {
   const rows = catalog.db
     .prepare(
-      `SELECT l.image_id, l.pattern, l.split, i.path, m.options FROM image_labels l JOIN images i ON i.id = l.image_id
-       JOIN studies s ON s.id = i.study_id JOIN imports m ON m.id = s.import_id ORDER BY l.image_id`,
+      `SELECT l.image_id, l.pattern, l.split, i.path, d.root FROM image_labels l JOIN images i ON i.id = l.image_id
+       JOIN studies s ON s.id = i.study_id LEFT JOIN dataset_roots d ON d.dataset = s.dataset ORDER BY l.image_id`,
     )
-    .all() as Array<{ image_id: string; pattern: string; split: HeldImage['split']; path: string; options: string }>;
+    .all() as Array<{
+    image_id: string;
+    pattern: string;
+    split: HeldImage['split'];
+    path: string;
+    root: string | null;
+  }>;
   return rows.flatMap((row) => {
     const pneumonia = row.pattern.split(' + ').includes('pneumonia');
     if (!pneumonia && row.pattern !== 'normal') return [];
-    const root = (JSON.parse(row.options) as { images?: string }).images ?? '.';
     return [
-      { imageId: row.image_id, file: resolveInside(root, row.path), split: row.split, pneumonia: pneumonia ? 1 : 0 },
+      {
+        imageId: row.image_id,
+        file: resolveInside(row.root ?? '.', row.path),
+        split: row.split,
+        pneumonia: pneumonia ? 1 : 0,
+      },
     ];
   });
 }

@@ -104,7 +104,7 @@ interface Row {
   split: Split;
   patient: string | null;
   study: string;
-  options: string;
+  root: string | null;
   headings: string | null;
 }
 
@@ -112,17 +112,17 @@ interface Row {
 export function labelledImages(catalog: Catalog, dataset: string): LabelledImage[] {
   const rows = catalog.db
     .prepare(
-      `SELECT l.image_id AS id, i.path, l.split, s.patient_id AS patient, s.id AS study, m.options,
+      `SELECT l.image_id AS id, i.path, l.split, s.patient_id AS patient, s.id AS study, d.root,
          (SELECT group_concat(DISTINCT a.heading) FROM annotations a
           WHERE a.study_id = i.study_id AND (a.image_id IS NULL OR a.image_id = i.id) AND a.certainty = 'positive') AS headings
        FROM image_labels l JOIN images i ON i.id = l.image_id JOIN studies s ON s.id = i.study_id
-       JOIN imports m ON m.id = s.import_id
+       LEFT JOIN dataset_roots d ON d.dataset = s.dataset
        WHERE s.dataset = ? AND i.path IS NOT NULL AND i.status IN ('ok', 'unverified') ORDER BY l.image_id`,
     )
     .all(dataset) as Row[];
   return rows.map((row) => ({
     id: row.id,
-    file: resolveInside((JSON.parse(row.options) as { images?: string }).images ?? '.', row.path),
+    file: resolveInside(row.root ?? '.', row.path),
     patient: row.patient ?? row.study,
     split: row.split,
     findings: new Set((row.headings ?? '').split(',').filter(Boolean).map(headingName)),

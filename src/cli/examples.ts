@@ -37,6 +37,7 @@ const EXAMPLES: Record<string, string[]> = {
   ],
   add: ['cxr add new.png --dataset ward7'],
   remove: ['cxr remove ward7:new'],
+  relocate: ['cxr relocate --dataset openi --root /mnt/archive/openi/png'],
   serve: ['cxr serve --index .cxr/index --port 8080 --token SECRET'],
   'export-onnx': ['cxr export-onnx --bundle .cxr/bundle'],
   annotate: ['cxr annotate image.png', 'cxr annotate a.png b.dcm --json --beam 3'],

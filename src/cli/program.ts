@@ -13,6 +13,7 @@ import { registerImportCommand } from './import.js';
 import { registerLabelsCommand } from './labels.js';
 import { registerReportMiningCommands } from './mine-reports.js';
 import { registerQuickstartCommand } from './quickstart.js';
+import { registerRelocateCommand } from './relocate.js';
 import { registerRemoveCommand } from './remove.js';
 import { registerSampleCommand } from './sample.js';
 import { registerSearchCommand } from './search.js';
@@ -45,6 +46,7 @@ export function createProgram(): Command {
   registerSearchCommand(program);
   registerAddCommand(program);
   registerRemoveCommand(program);
+  registerRelocateCommand(program);
   registerServeCommand(program);
   registerExportOnnxCommand(program);
   registerAnnotateCommand(program);

@@ -13,6 +13,7 @@ export function toIndexEntry(
     dataset: image.dataset,
     ...(image.studyId === undefined ? {} : { studyId: image.studyId }),
     file: image.file,
+    ...(image.root === undefined ? {} : { root: image.root }),
     ...(image.view === undefined ? {} : { view: image.view }),
     ...(image.split === undefined ? {} : { split: image.split }),
     generated: {

@@ -283,14 +283,14 @@ export const OPENAPI = {
       get: {
         summary: 'PNG, at most 256 px',
         parameters: [id],
-        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors(404) },
+        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors(403, 404) },
       },
     },
     '/api/images/{id}/full': {
       get: {
         summary: 'PNG, at most 2048 px',
         parameters: [id],
-        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors(404) },
+        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors(403, 404) },
       },
     },
     '/api/vocabulary': {

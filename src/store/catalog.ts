@@ -3,7 +3,18 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ReportSections, SkippedItem, StudyRecord } from '../datasets/record.js';
 import { parseFinding, parseMesh } from '../labels/mesh.js';
+import {
+  datasetRoot,
+  importFolder,
+  rebaseLegacyPaths,
+  recordImportFolder,
+  setDatasetRoot,
+  storedImagePath,
+} from './dataset-roots.js';
 import { migrate } from './migrations.js';
+
+/** The catalog schema from which image paths are relative to their dataset's root (db/004). */
+const DATASET_ROOTS_VERSION = 4;
 
 export type ImageStatus = 'ok' | 'missing' | 'unverified';
 
@@ -57,7 +68,9 @@ export class Catalog {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('synchronous = NORMAL');
+    const before = db.pragma('user_version', { simple: true }) as number;
     migrate(db);
+    if (before > 0 && before < DATASET_ROOTS_VERSION) db.transaction(() => rebaseLegacyPaths(db))();
     return new Catalog(db);
   }
 
@@ -73,7 +86,38 @@ export class Catalog {
     const result = this.db
       .prepare('INSERT INTO imports (importer, dataset, source, options, started_at) VALUES (?, ?, ?, ?, ?)')
       .run(importer, dataset, source, JSON.stringify(options), new Date().toISOString());
-    return Number(result.lastInsertRowid);
+    const importId = Number(result.lastInsertRowid);
+    const images = (options as { images?: unknown } | undefined)?.images;
+    if (typeof images === 'string') recordImportFolder(this.db, importId, dataset, images);
+    return importId;
+  }
+
+  /** The folder the dataset's image paths are relative to, if it has one. */
+  datasetRoot(dataset: string): string | undefined {
+    return datasetRoot(this.db, dataset);
+  }
+
+  /** Records another folder for the dataset's images (the collection moved; see `cxr relocate`). */
+  relocate(dataset: string, root: string): void {
+    setDatasetRoot(this.db, dataset, root);
+  }
+
+  /**
+   * Up to `limit` of the dataset's image paths (relative to its root) that an import found, spread evenly over the
+   * dataset in id order (every image when `limit` is undefined): what a relocation checks.
+   */
+  imagePaths(dataset: string, limit?: number): string[] {
+    const where = `FROM images i JOIN studies s ON s.id = i.study_id
+      WHERE s.dataset = ? AND i.path IS NOT NULL AND i.status IN ('ok', 'unverified')`;
+    const total = (this.db.prepare(`SELECT count(*) AS n ${where}`).get(dataset) as { n: number }).n;
+    const step = limit === undefined || total <= limit ? 1 : total / limit;
+    const rows = this.db.prepare(`SELECT i.path AS path ${where} ORDER BY i.id`).iterate(dataset) as Iterable<{
+      path: string;
+    }>;
+    const paths: string[] = [];
+    let i = 0;
+    for (const row of rows) if (i++ === Math.floor(paths.length * step)) paths.push(row.path);
+    return paths;
   }
 
   finishImport(importId: number, counts: Record<string, number>, skipped: SkippedItem[], finished: boolean): void {
@@ -121,7 +165,7 @@ export class Catalog {
       )
       .run(studyId, dataset, record.sourceId, patientId, importId, recordHash);
     this.writeReport(studyId, record);
-    this.writeImages(dataset, studyId, record, checked);
+    this.writeImages(dataset, importId, studyId, record, checked);
     this.writeAnnotations(dataset, studyId, record);
     this.writeReportFindings(studyId, record.annotations.length === 0 ? fromReport : []);
   }
@@ -189,7 +233,14 @@ export class Catalog {
       .run(studyId, r.comparison ?? null, r.indication ?? null, r.findings ?? null, r.impression ?? null);
   }
 
-  private writeImages(dataset: string, studyId: string, record: StudyRecord, checked: CheckedImage[]): void {
+  private writeImages(
+    dataset: string,
+    importId: number,
+    studyId: string,
+    record: StudyRecord,
+    checked: CheckedImage[],
+  ): void {
+    const folder = importFolder(this.db, importId); // paths are stored relative to the dataset's root
     const keep = new Set(record.images.map((image) => `${dataset}:${image.id}`));
     for (const row of this.db.prepare('SELECT id FROM images WHERE study_id = ?').all(studyId) as Array<{
       id: string;
@@ -208,7 +259,7 @@ export class Catalog {
       upsert.run(
         `${dataset}:${image.id}`,
         studyId,
-        image.path ?? null,
+        image.path === undefined ? null : storedImagePath(folder, image.path),
         image.view ?? null,
         check.status,
         check.width ?? image.width ?? null,

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { clausesOfReport, type Polarity } from '../labels/reports/clauses.js';
+import { indexFolderOf, ROOT_DIR_SQL, resolvedFile, storedFile } from './index-paths.js';
 import { closeIndexDatabase, type IndexAccess, openIndexDatabase } from './open-database.js';
 
 /** One finding of an image: what the cascade generated, what the dataset states, or what its report says. */
@@ -32,6 +33,8 @@ export interface IndexEntry {
   studyId?: string;
   /** Absolute path of the image file. */
   file: string;
+  /** The dataset's folder, when `file` lies in it: the index stores the file relative to it (see index-paths.ts). */
+  root?: string;
   view?: string;
   split?: string;
   generated: {
@@ -54,7 +57,7 @@ export interface IndexEntry {
 }
 
 /** An entry as stored, with its label; without its embeddings (read those with `embedding`). */
-export interface StoredEntry extends Omit<IndexEntry, 'embeddings' | 'fromReport'> {
+export interface StoredEntry extends Omit<IndexEntry, 'embeddings' | 'fromReport' | 'root'> {
   label: number;
   fromReport: { annotations: string[]; findings: Finding[] };
   addedAt: string;
@@ -66,6 +69,8 @@ interface EntryRow {
   dataset: string;
   study_id: string | null;
   file: string;
+  root: string | null;
+  root_dir: string | null;
   view: string | null;
   split: string | null;
   sequence: string;
@@ -107,6 +112,11 @@ export class IndexStore {
 
   get db(): Database.Database {
     return this.connection;
+  }
+
+  /** The index folder: files under it (uploads/) are stored relative to it and move with it. */
+  get folder(): string {
+    return indexFolderOf(this.path);
   }
 
   private sql(text: string): Database.Statement {
@@ -160,16 +170,18 @@ export class IndexStore {
     const label = Number(this.meta('next_label') ?? '1');
     this.setMeta('next_label', label + 1);
     const g = entry.generated;
+    const stored = storedFile(this.db, this.folder, entry);
     this.sql(
-      `INSERT INTO entries (label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity,
+      `INSERT INTO entries (label, image_id, dataset, study_id, file, root, view, split, sequence, disease, side, severity,
            locations, confidence, reading_confidence, alternatives, truth, from_report, report, first, final, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       label,
       entry.imageId,
       entry.dataset,
       entry.studyId ?? null,
-      entry.file,
+      stored.file,
+      stored.root,
       entry.view ?? null,
       entry.split ?? null,
       JSON.stringify(g.sequence),
@@ -231,15 +243,25 @@ export class IndexStore {
     if (labels.length === 0) return [];
     // Every column but the two embeddings: a hit never shows them, and they are most of a row's bytes.
     const rows = this.sql(
-      `SELECT label, image_id, dataset, study_id, file, view, split, sequence, disease, side, severity, locations,
-         confidence, reading_confidence, alternatives, truth, from_report, report, added_at
-       FROM entries WHERE label IN (SELECT value FROM json_each(?))`,
+      `SELECT label, image_id, dataset, study_id, file, root, ${ROOT_DIR_SQL}, view, split, sequence, disease, side,
+         severity, locations, confidence, reading_confidence, alternatives, truth, from_report, report, added_at
+       FROM entries e WHERE label IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(labels)) as EntryRow[];
     const findings = this.sql(
       `SELECT * FROM findings WHERE label IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
     ).all(JSON.stringify(labels)) as FindingRow[];
-    const byLabel = new Map(rows.map((row) => [row.label, toEntry(row, findings)]));
+    const byLabel = new Map(
+      rows.map((row) => [row.label, toEntry({ ...row, file: resolvedFile(this.folder, row).file }, findings)]),
+    );
     return labels.map((label) => byLabel.get(label)).filter((entry): entry is StoredEntry => entry !== undefined);
+  }
+
+  /** An indexed image's file and the folder its real path must stay within (none for a file stored absolute). */
+  imageFile(imageId: string): { file: string; within?: string } | undefined {
+    const row = this.sql(`SELECT e.root, e.file, ${ROOT_DIR_SQL} FROM entries e WHERE e.image_id = ?`).get(imageId) as
+      | { root: string | null; root_dir: string | null; file: string }
+      | undefined;
+    return row === undefined ? undefined : resolvedFile(this.folder, row);
   }
 
   /** One image's stored embedding of a kind. */

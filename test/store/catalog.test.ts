@@ -11,7 +11,7 @@ describe('catalog', () => {
     const path = join(tempDir(), 'c.sqlite');
     const catalog = Catalog.open(path);
     expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(catalog.db.pragma('user_version', { simple: true })).toBe(3); // db/001 to db/003
+    expect(catalog.db.pragma('user_version', { simple: true })).toBe(4); // db/001 to db/004
     const tables = (
       catalog.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{
         name: string;
@@ -19,6 +19,7 @@ describe('catalog', () => {
     ).map((row) => row.name);
     expect(tables).toEqual([
       'annotations',
+      'dataset_roots',
       'image_labels',
       'images',
       'imports',

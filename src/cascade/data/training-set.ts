@@ -50,7 +50,7 @@ interface Row {
   pattern: string;
   sequence: string;
   uncertain: string;
-  options: string;
+  root: string | null;
 }
 
 /**
@@ -62,8 +62,8 @@ export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): P
   const filter = options.dataset === undefined ? '' : 'AND s.dataset = ?';
   const rows = catalog.db
     .prepare(
-      `SELECT l.image_id, s.patient_id, i.path, l.split, l.class, l.pattern, l.sequence, l.uncertain, m.options
-       FROM image_labels l JOIN images i ON i.id = l.image_id JOIN studies s ON s.id = i.study_id JOIN imports m ON m.id = s.import_id
+      `SELECT l.image_id, s.patient_id, i.path, l.split, l.class, l.pattern, l.sequence, l.uncertain, d.root
+       FROM image_labels l JOIN images i ON i.id = l.image_id JOIN studies s ON s.id = i.study_id LEFT JOIN dataset_roots d ON d.dataset = s.dataset
        WHERE i.status IN ('ok', 'unverified') AND i.path IS NOT NULL ${filter}
        ORDER BY l.image_id`,
     )
@@ -75,8 +75,7 @@ export async function loadTrainingSet(catalog: Catalog, options: LoadOptions): P
   const pool = createDecodePool({ size: options.size, resize: options.resize ?? 'area' }, threads);
   const examples = await mapConcurrently(rows, 4 * threads, async (row) => {
     try {
-      const root = (JSON.parse(row.options) as { images?: string }).images ?? '.';
-      const image = await pool.decode(resolveInside(root, row.path));
+      const image = await pool.decode(resolveInside(row.root ?? '.', row.path));
       return {
         imageId: row.image_id,
         split: row.split,

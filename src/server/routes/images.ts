@@ -27,7 +27,9 @@ export function imageRoutes(engine: SearchEngine, renderer: ImageRenderer): Rout
       `/images/:id/${suffix}`,
       asyncRoute(async (request, response) => {
         const id = ImageId.parse(request.params.id);
-        const png = await renderer.png(engine.fileOf(id), side);
+        // the file and the folder its real path must stay within; not indexed: fileOf throws ENTRY_NOT_FOUND
+        const image = engine.index.store.imageFile(id) ?? { file: engine.fileOf(id) };
+        const png = await renderer.png(image.file, side, image.within);
         response.setHeader('Cache-Control', 'private, max-age=3600');
         response.type('png').send(png);
       }),
