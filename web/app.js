@@ -192,6 +192,13 @@ function renderHits(response) {
           el('span', { class: 'meta' }, confidenceWords(hit)),
           el('span', { class: 'study' }, studyLine(hit)),
           el('span', { class: 'why' }, whyWords(hit)),
+          (hit.truth ?? []).length > 0
+            ? el(
+                'span',
+                { class: 'from-labels' },
+                `Labels: ${hit.truth.map((a) => annotationPhrase(a, vocabulary)).join('; ')}`,
+              )
+            : null,
           (hit.fromReport ?? []).length > 0
             ? el(
                 'span',
