@@ -65,7 +65,8 @@ function showStatus(text, isError = false) {
 /** A change of search the user made: it becomes a new history entry (Back returns to the one before). */
 function go(change) {
   Object.assign(state, change);
-  history.pushState(null, '', urlOf(state) || location.pathname);
+  // The same search again (Enter twice) is not a step of its own.
+  if (urlOf(state) !== location.search) history.pushState(null, '', urlOf(state) || location.pathname);
   search();
 }
 

@@ -182,7 +182,16 @@ export function createViewer(src, label) {
     event.preventDefault();
     event.stopPropagation(); // the page's own keys (arrows move in the grid) do not apply here
   });
-  new ResizeObserver(() => draw()).observe(canvas);
+  // Redraws at the canvas's size; once the canvas leaves the page (another image opened), the image is let go.
+  const resizing = new ResizeObserver(() => {
+    if (canvas.isConnected) draw();
+    else {
+      resizing.disconnect();
+      grey = null;
+      windowed = null;
+    }
+  });
+  resizing.observe(canvas);
 
   const image = new Image();
   image.onload = () => {
