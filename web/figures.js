@@ -1,6 +1,8 @@
 // The figures the page shows for a reading: one confidence each, calibrated where the bundle has the head.
+import { diseaseWords, percent } from './wording.js';
 
-export const percent = (p) => `${Math.round(p * 100)}%`;
+export { percent };
+
 /** Head findings below this are not stored in the index (src/indexer/entry.ts), so not shown for uploads either. */
 const FINDING_FLOOR = 0.05;
 
@@ -22,7 +24,7 @@ export function otherFindings(reading) {
     .map((f) => ({ name: f.disease ?? f.finding, probability: f.probability }))
     .filter((f) => f.probability !== undefined && f.probability >= FINDING_FLOOR && !named.has(f.name))
     .sort((a, b) => b.probability - a.probability)
-    .map((f) => `${f.name} ${percent(f.probability)}`);
+    .map((f) => `${diseaseWords(f.name)} ${percent(f.probability)}`);
 }
 
 /** Calibrated probabilities exist only for bundles with the per-finding head. */
@@ -31,5 +33,5 @@ export const hasHead = (reading) => (reading.findings ?? []).some((f) => f.proba
 /** Beside a reading's own figure: the head's other findings, or (bundles without the head) the class alternatives. */
 export function alsoRead(reading) {
   if (hasHead(reading)) return `other findings: ${otherFindings(reading).join(', ') || 'none'}`;
-  return `alternatives: ${reading.alternatives.map((a) => `${a.disease} ${percent(a.probability)}`).join(', ')}`;
+  return `alternatives: ${reading.alternatives.map((a) => `${diseaseWords(a.disease)} ${percent(a.probability)}`).join(', ')}`;
 }

@@ -9,7 +9,8 @@ import { toIndexEntry } from '../indexer/entry.js';
 import { isIndexFolder } from '../store/index-builds.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
 import { currentGeneration, SearchIndex } from '../store/search-index.js';
-import { and, entryFilter, generatedPresent, queryFilter, type SqlFilter } from './filter-sql.js';
+import { countFacets, type FacetCounts, imagesFilter, matchingFilter } from './facets.js';
+import { and, entryFilter, queryFilter, type SqlFilter } from './filter-sql.js';
 import { reciprocalRankFusion } from './fusion.js';
 import { type HitConfidence, hitConfidence } from './hit-confidence.js';
 import { DEFAULT_IMAGE_PLANNER, type ImagePlan, type ImagePlannerOptions, nearestImages } from './image-search.js';
@@ -67,6 +68,8 @@ export interface SearchResponse {
   /** The uploaded image's own reading, when the query was an image. */
   queryAnnotation?: Omit<Annotation, 'embeddings'>;
   hits: SearchHit[];
+  /** Counts per facet over these hits. */
+  facets: FacetCounts;
 }
 
 export interface EngineOptions {
@@ -156,7 +159,7 @@ export class SearchEngine {
     const hasText = parse.concepts.length > 0 || parse.words.length > 0;
     const query = request.image === undefined ? undefined : await this.queryVector(request.image, request.embedding);
     if (query !== undefined) at = lap('embedMs', at);
-    const response: SearchResponse = { parse, plan: { kind: 'browse' }, timings, hits: [] };
+    const response: SearchResponse = { parse, plan: { kind: 'browse' }, timings, hits: [], facets: {} };
     if (query?.annotation) response.queryAnnotation = query.annotation;
     const exclude = query?.excludeLabel;
     const notSelf: SqlFilter | undefined =
@@ -218,7 +221,10 @@ export class SearchEngine {
         parse,
       );
     }
-    lap('fetchMs', at);
+    at = lap('fetchMs', at);
+    // Over the hits returned, so that the counts describe this result (an image search matches every image).
+    response.facets = countFacets(this.index.store, parse, imagesFilter(response.hits.map((hit) => hit.imageId)));
+    lap('facetsMs', at);
     timings.totalMs = round(performance.now() - started);
     return response;
   }
@@ -241,43 +247,10 @@ export class SearchEngine {
     return this.entry(imageId).file;
   }
 
-  /**
-   * Counts per facet over the images a query matches (every image when empty): of the generated findings, only where
-   * they count as present (see `generatedPresent`), or of the query's source when it is `truth` or `report`.
-   */
-  facets(text = '', filters: FilterFields = {}): Record<string, Array<{ value: string; count: number }>> {
+  /** Counts per facet over the images a query matches (every image when empty); see `countFacets`. */
+  facets(text = '', filters: FilterFields = {}): FacetCounts {
     const parsed = this.parse(text, filters);
-    const filter = queryFilter(parsed);
-    const source = parsed.source === 'truth' || parsed.source === 'report' ? parsed.source : 'generated';
-    const present = source === 'generated' ? generatedPresent(parsed.filters) : { where: '1', params: [] };
-    const scoped = `SELECT e.label FROM entries e WHERE ${filter.where}`;
-    const count = (sql: string, params: unknown[] = []) =>
-      (
-        this.index.store.db.prepare(sql).all(...filter.params, ...params) as Array<{ value: string; count: number }>
-      ).filter((row) => row.value !== null);
-    const findingFacet = (column: string) =>
-      count(
-        `SELECT f.${column} AS value, count(DISTINCT f.label) AS count FROM findings f
-         WHERE f.label IN (${scoped}) AND f.source = ? AND ${present.where} GROUP BY 1 ORDER BY 2 DESC, 1`,
-        [source, ...present.params],
-      );
-    const entryFacet = (column: string) =>
-      count(
-        `SELECT e.${column} AS value, count(*) AS count FROM entries e WHERE ${filter.where} GROUP BY 1 ORDER BY 2 DESC, 1`,
-      );
-    return {
-      disease: findingFacet('disease'),
-      side: findingFacet('side'),
-      severity: findingFacet('severity'),
-      location: count(
-        `SELECT j.value AS value, count(DISTINCT f.label) AS count FROM findings f, json_each(f.locations) j
-         WHERE f.label IN (${scoped}) AND f.source = ? AND ${present.where} GROUP BY 1 ORDER BY 2 DESC, 1`,
-        [source, ...present.params],
-      ),
-      view: entryFacet('view'),
-      split: entryFacet('split'),
-      dataset: entryFacet('dataset'),
-    };
+    return countFacets(this.index.store, parsed, matchingFilter(parsed));
   }
 
   /** The cascade's reading of an image (bytes of PNG, JPEG, DICOM…), with the index's own bundle. */

@@ -33,7 +33,7 @@ describe("the page's figures: one confidence a reading", () => {
     const app = createApp({ engine, log: () => {} });
     const { body } = await request(app).get('/api/images/hand:a').expect(200);
     expect(readingFigure(body.generated)).toBe(0.91);
-    expect(otherFindings(body.generated)).toEqual(['nodule 30%']);
+    expect(otherFindings(body.generated)).toEqual(['nodule 30\u00a0%']);
     expect(hasHead(body.generated)).toBe(true);
     const old = (await request(app).get('/api/images/hand:b').expect(200)).body;
     expect(readingFigure(old.generated)).toBe(0.45); // without the head: the reading confidence, as the card showed
@@ -48,9 +48,9 @@ describe("the page's figures: one confidence a reading", () => {
       findings: head({ 'pleural effusion': 0.7, pneumonia: 0.6, nodule: 0.01 }),
     });
     expect(readingFigure(withHead)).toBe(0.7);
-    expect(alsoRead(withHead)).toBe('other findings: pneumonia 60%');
+    expect(alsoRead(withHead)).toBe('other findings: pneumonia 60\u00a0%');
     const { embeddings: __, ...old } = annotationOf({ confidence: 0.6, readingConfidence: 0.5 });
     expect(readingFigure(old)).toBe(0.5);
-    expect(alsoRead(old)).toBe('alternatives: pleural effusion 60%');
+    expect(alsoRead(old)).toBe('alternatives: pleural effusion 60\u00a0%');
   });
 });

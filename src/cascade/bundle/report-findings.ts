@@ -1,8 +1,7 @@
 import type { CalibrationReport, FindingReport } from '../cascade.js';
+import { axesSvg, fractionLabel, frame, legendHtml, scaleX, scaleY } from './chart.js';
 import { COLOURS, escapeHtml } from './html.js';
-
-/** Small test sets make AUROC jump: below this many positives the report says the figure is unreliable. */
-const FEW_POSITIVES = 20;
+import { TINY_TEST_SET } from './report-warnings.js';
 
 /**
  * The final iteration's per-finding head on the test split, in the form of CheXNet's table (AUROC with a
@@ -14,33 +13,41 @@ export function findingsSection(findings: FindingReport[] | undefined): string {
   }
   const rows = findings.map(
     (f, k) =>
-      `<tr><td><span style="color:${COLOURS[k % COLOURS.length]}">■</span> ${escapeHtml(f.finding)}</td><td>${f.auroc.toFixed(3)}</td><td>${f.low.toFixed(3)} – ${f.high.toFixed(3)}</td><td>${f.positives}</td><td>${f.negatives}</td><td>${f.positives < FEW_POSITIVES ? `fewer than ${FEW_POSITIVES} positives: unreliable` : ''}</td></tr>`,
+      `<tr><td><span style="color:${COLOURS[k % COLOURS.length]}">■</span> ${escapeHtml(f.finding)}</td><td>${f.auroc.toFixed(3)}</td><td>${f.low.toFixed(3)} – ${f.high.toFixed(3)}</td><td>${f.positives}</td><td>${f.negatives}</td><td class="warn">${f.positives < TINY_TEST_SET ? `fewer than ${TINY_TEST_SET} positives: unreliable` : ''}</td></tr>`,
   );
   return `<table><tr><th>finding</th><th>AUROC</th><th>95% CI (bootstrap by patient)</th><th>positives</th><th>negatives</th><th></th></tr>${rows.join('')}</table>
 <figure>${rocChart(findings)}<figcaption>ROC curves of the finding head on the test split (colours as in the table; the diagonal is chance)</figcaption></figure>`;
 }
 
+/** ROC curves of the head's findings on a 0…1 square, ticked and titled, with a legend naming each curve's AUROC. */
 function rocChart(findings: FindingReport[]): string {
-  const size = 300;
-  const pad = 40;
-  const x = (fpr: number) => pad + (size - 2 * pad) * fpr;
-  const y = (tpr: number) => size - pad - (size - 2 * pad) * tpr;
-  const curves = findings.map((f, k) => {
-    const d = f.roc.map(([fpr, tpr], i) => `${i === 0 ? 'M' : 'L'}${x(fpr).toFixed(1)},${y(tpr).toFixed(1)}`).join(' ');
-    return `<path d="${d}" fill="none" stroke="${COLOURS[k % COLOURS.length]}" stroke-width="2"><title>${escapeHtml(f.finding)}: AUROC ${f.auroc.toFixed(3)}</title></path>`;
+  const f = { ...frame(340, 340), right: 14 };
+  const x = scaleX(f, 0, 1);
+  const y = scaleY(f, 0, 1);
+  const curves = findings.map((finding, k) => {
+    const d = finding.roc
+      .map(([fpr, tpr], i) => `${i === 0 ? 'M' : 'L'}${x(fpr).toFixed(1)},${y(tpr).toFixed(1)}`)
+      .join(' ');
+    return `<path d="${d}" fill="none" stroke="${COLOURS[k % COLOURS.length]}" stroke-width="2"><title>${escapeHtml(finding.finding)}: AUROC ${finding.auroc.toFixed(3)}</title></path>`;
   });
-  const ticks = [0, 0.5, 1]
-    .map(
-      (t) =>
-        `<text x="${x(t)}" y="${size - pad + 14}" font-size="11" text-anchor="middle">${t}</text><text x="${pad - 6}" y="${y(t) + 4}" font-size="11" text-anchor="end">${t}</text>`,
-    )
-    .join('');
-  return `<svg width="${size}" height="${size}" role="img" aria-label="ROC curves per finding">
-<path d="M${pad},${pad} H${size - pad} V${size - pad} H${pad} Z" fill="none" stroke="#888"/>
-<path d="M${x(0)},${y(0)} L${x(1)},${y(1)}" stroke="#bbb" stroke-dasharray="4 4"/>${ticks}
-<text x="${size / 2}" y="${size - 6}" font-size="11" text-anchor="middle">false-positive rate</text>
-<text x="12" y="${size / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${size / 2})">true-positive rate</text>
-${curves.join('\n')}</svg>`;
+  const ticks = [0, 0.25, 0.5, 0.75, 1];
+  const axes = axesSvg(f, {
+    x: ticks.map((t) => ({ at: x(t), label: fractionLabel(t) })),
+    y: ticks.map((t) => ({ at: y(t), label: fractionLabel(t) })),
+    xTitle: 'false-positive rate (1 − specificity)',
+    yTitle: 'true-positive rate (sensitivity)',
+  });
+  const legend = legendHtml([
+    ...findings.map((finding, k) => ({
+      name: `${finding.finding}: AUROC ${finding.auroc.toFixed(3)} (${finding.positives} ${finding.positives === 1 ? 'positive' : 'positives'})`,
+      colour: COLOURS[k % COLOURS.length],
+    })),
+    { name: 'chance (AUROC 0.5)', colour: '#8a939e', dashed: true },
+  ]);
+  return `<svg width="${f.width}" height="${f.height}" role="img" aria-label="ROC curves per finding">
+${axes}
+<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#8a939e" stroke-dasharray="4 4"/>
+${curves.join('\n')}</svg>${legend}`;
 }
 
 /** Expected calibration error (10 bins) on the test split per iteration, before and after the validation fit. */
