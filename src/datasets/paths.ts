@@ -26,9 +26,12 @@ export function resolveInside(root: string, path: string): string {
  * check a lexical one cannot make. Either path missing: nothing to refuse.
  */
 export function checkRealPathWithin(folder: string, file: string, name = file): void {
+  const realFile = realPath(file);
+  if (realFile === undefined) return;
+  // No link anywhere on the file's path (so none on its folder's): the lexical check is the real one.
+  if (realFile === resolve(file) && isWithin(resolve(folder), realFile)) return;
   const realFolder = realPath(folder);
-  const realFile = realFolder === undefined ? undefined : realPath(file);
-  if (realFolder === undefined || realFile === undefined || isWithin(realFolder, realFile)) return;
+  if (realFolder === undefined || isWithin(realFolder, realFile)) return;
   throw cxrError(
     'IMAGE_OUTSIDE_DATASET',
     `'${name}' is a symlink (or lies under one) that leads outside its dataset folder: not read`,
