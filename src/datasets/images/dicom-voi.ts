@@ -104,7 +104,8 @@ export function percentiles(
 ): [number, number] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
+  for (let p = 0; p < values.length; p++) {
+    const v = values[p] as number;
     if (v < min) min = v;
     if (v > max) max = v;
   }
