@@ -72,16 +72,15 @@ export async function decodeCompressedFrame(
     return decoded;
   } catch (error) {
     if (isCxrError(error)) throw error;
-    if (error instanceof WebAssembly.RuntimeError) {
-      // An aborted module is not reused: the next frame loads it afresh.
-      void dcmjsModule?.then((codecs) => codecs.NativeCodecs.release());
+    if (error instanceof Error && error.name === 'RuntimeError') {
+      // A WebAssembly trap (an aborted module) is not reused: the next frame loads it afresh.
+      if ('NativeCodecs' in codec) codec.NativeCodecs.release();
       dcmjsModule = undefined;
       charlsModule = undefined;
     }
-    throw cxrError(
-      'IMAGE_CORRUPT',
-      `${name}: its ${family} frame does not decode (${(error as Error).message ?? error})`,
-    );
+    // CharLS throws its C++ exceptions as bare numbers: no message worth repeating.
+    const reason = error instanceof Error ? ` (${error.message.trim()})` : '';
+    throw cxrError('IMAGE_CORRUPT', `${name}: its ${family} frame does not decode${reason}`);
   }
 }
 
