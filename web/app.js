@@ -17,8 +17,11 @@ import {
   sentence,
 } from './wording.js';
 
-/** What is searched: `image` an uploaded File (never in the URL), `like` an indexed image's id, `open` the detail's. */
-const state = { q: '', filters: {}, image: null, like: null, open: null };
+/**
+ * What is searched: `image` an uploaded File (never in the URL), `like` an indexed image's id, `open` the detail's;
+ * `preview` a promise of the dropped image's object URL (see previewOf).
+ */
+const state = { q: '', filters: {}, image: null, like: null, open: null, preview: null };
 const $ = (selector) => document.querySelector(selector);
 /** The facets offered, in this order; `split` (train / test) only when the search asks for it. */
 const FACETS = ['disease', 'side', 'location', 'severity', 'view', 'dataset', 'split'];
@@ -219,12 +222,12 @@ function renderQueryImage(response) {
     box.hidden = true;
     return;
   }
-  const source = state.image
-    ? URL.createObjectURL(state.image)
-    : `/api/images/${encodeURIComponent(state.like)}/thumbnail`;
+  const picture = state.image
+    ? queryPreview()
+    : el('img', { src: `/api/images/${encodeURIComponent(state.like)}/thumbnail`, alt: 'query image' });
   const reading = response.queryAnnotation;
   box.replaceChildren(
-    el('img', { src: source, alt: 'query image' }),
+    picture,
     el(
       'div',
       {},
@@ -488,8 +491,40 @@ function closeDetailQuietly() {
   }
 }
 
+/**
+ * A dropped image as the page can show it: the file itself (PNG, JPEG), or for a DICOM, which no browser displays,
+ * the server's PNG of it (decoded as the model reads it: windowed, MONOCHROME1 inverted).
+ */
+async function previewOf(file) {
+  const magic = new Uint8Array(await file.slice(128, 132).arrayBuffer());
+  if (String.fromCharCode(...magic) !== 'DICM') return URL.createObjectURL(file);
+  const form = new FormData();
+  form.append('image', file);
+  const response = await fetch('/api/preview', { method: 'POST', body: form });
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    throw new Error(`${body.error?.code ?? response.status}: ${body.error?.message ?? 'no preview'}`);
+  }
+  return URL.createObjectURL(await response.blob());
+}
+
+/** The dropped image once its preview is ready; if there is none, why, in its place (never a broken image). */
+function queryPreview() {
+  const img = el('img', { alt: 'query image' });
+  state.preview.then(
+    (url) => {
+      img.src = url;
+    },
+    (error) => img.replaceWith(el('p', { class: 'meta', id: 'query-preview-error' }, `No preview: ${error.message}`)),
+  );
+  return img;
+}
+
 function useImage(file) {
   if (!file) return;
+  state.preview?.then((url) => URL.revokeObjectURL(url)).catch(() => {});
+  state.preview = previewOf(file);
+  state.preview.catch(() => {}); // its failure is shown where the preview goes
   state.image = file;
   state.like = null;
   $('#clear-image').hidden = false;

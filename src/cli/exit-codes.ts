@@ -1,4 +1,4 @@
-import { type CxrError, type ErrorCode, isCxrError } from '../errors.js';
+import { ERROR_CODES, type ErrorCode, isCxrError } from '../errors.js';
 
 /**
  * What a script calling `cxr` can tell apart by the exit status alone. One table, documented in `cxr --help` and the
@@ -20,10 +20,12 @@ export const EXIT = {
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['INVALID_OPTION', 'BACKEND_UNKNOWN', 'QUERY_INVALID']);
 
-export function exitCodeOf(error: CxrError): number {
+/** Of a CxrError or its JSON form (a batch row's error). */
+export function exitCodeOf(error: { code: ErrorCode }): number {
   if (error.code === 'INTERRUPTED') return EXIT.interrupted;
   if (USAGE_CODES.has(error.code)) return EXIT.usage;
-  return error.status >= 500 || error.status === 409 ? EXIT.environment : EXIT.input;
+  const { status } = ERROR_CODES[error.code];
+  return status >= 500 || status === 409 ? EXIT.environment : EXIT.input;
 }
 
 export function exitCodeOfThrown(thrown: unknown): number {

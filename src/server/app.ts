@@ -13,6 +13,7 @@ import { aboutRoutes } from './routes/about.js';
 import { adminRoutes } from './routes/admin.js';
 import { annotateRoutes } from './routes/annotate.js';
 import { imageRoutes } from './routes/images.js';
+import { previewRoutes } from './routes/preview.js';
 import { searchRoutes } from './routes/search.js';
 import { DEFAULT_UPLOAD_LIMIT } from './uploads.js';
 
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(annotateRoutes(deps.engine, uploadLimit));
   api.use(adminRoutes(deps.engine, deps.token, uploadLimit));
   api.use(imageRoutes(deps.engine, new ImageRenderer()));
+  api.use(previewRoutes(uploadLimit));
   api.get('/openapi.json', (_request, response) => {
     response.json(OPENAPI);
   });

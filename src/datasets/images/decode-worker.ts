@@ -1,11 +1,12 @@
 /**
- * The body of a decode-pool thread (and of an upload decode process, decode-process.ts): one image (a file, or bytes already received) to grey pixels at the model's
- * size. One that fails comes back as its error code, message and details (an error thrown across threads loses
- * its code).
+ * The body of a decode-pool thread (and of an upload decode process, decode-process.ts): one image (a file, or
+ * bytes already received) to grey pixels at the model's size (or a preview's). One that fails comes back as its
+ * error code, message and details (an error thrown across threads loses its code). A compressed DICOM loads its
+ * WebAssembly codec here, in the thread or process that decodes it, on the first such file it meets.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { isCxrError } from '../../errors.js';
-import { decodeGreyBytes, type GreyImage, type ResizeKernel, readImageFileSync } from './decode.js';
+import { decodeGreyBytes, type Fit, type GreyImage, type ResizeKernel, readImageFileSync } from './decode.js';
 
 export interface DecodeTask {
   source: { file: string } | { bytes: Uint8Array; name: string };
@@ -13,6 +14,8 @@ export interface DecodeTask {
   resize: ResizeKernel;
   /** Pixels an image may declare (see pixel-budget.ts). */
   budget: number;
+  /** `fill` (default): `size`×`size`; `inside`: aspect kept, longer side at most `size` (a preview). */
+  fit?: Fit;
 }
 
 export type DecodeOutcome = GreyImage | { code: string; message: string; details: Record<string, unknown> };
@@ -23,11 +26,11 @@ export default async function decodeTask(task: DecodeTask): Promise<DecodeOutcom
 }
 
 /** One task's pixels, or its CxrError as plain data; anything else (a bug) is thrown. */
-export async function decodeOutcome({ source, size, resize, budget }: DecodeTask): Promise<DecodeOutcome> {
+export async function decodeOutcome({ source, size, resize, budget, fit }: DecodeTask): Promise<DecodeOutcome> {
   try {
     const [bytes, name] =
       'file' in source ? [readImageFileSync(source.file), source.file] : [source.bytes, source.name];
-    return await decodeGreyBytes(bytes, name, size, resize, budget);
+    return await decodeGreyBytes(bytes, name, size, resize, budget, fit);
   } catch (error) {
     if (!isCxrError(error)) throw error;
     return { code: error.code, message: error.message, details: error.details };

@@ -2,7 +2,7 @@ import { readFile, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { CxrError, cxrError } from '../../errors.js';
-import { decodeDicom, isDicom } from './dicom.js';
+import { decodeDicom, isDicom, readDicomHeader } from './dicom.js';
 import { checkDeclaredSize, checkPixelBudget, DEFAULT_PIXEL_BUDGET } from './pixel-budget.js';
 import { decodePngGrey } from './png.js';
 import { resizeArea } from './resize.js';
@@ -27,10 +27,16 @@ export interface ImageInfo {
 export type ResizeKernel = 'area' | 'lanczos3';
 
 /**
- * Any chest X-ray file (PNG, JPEG, TIFF; 8 or 16 bit; grey or RGB; DICOM) to grey values in [0, 1], resized to
- * `size`×`size` when given (the model's input). Failures carry IMAGE_MISSING, IMAGE_CORRUPT, IMAGE_UNSUPPORTED,
- * DICOM_COMPRESSED_UNSUPPORTED or, for an image declaring more than `budget` pixels, IMAGE_TOO_LARGE (refused
- * from its header, before any pixel is decoded).
+ * How an image meets the requested size: `fill` stretches it to `size`×`size` (the model's input), `inside` keeps
+ * its aspect with its longer side at most `size`, never enlarged (a preview).
+ */
+export type Fit = 'fill' | 'inside';
+
+/**
+ * Any chest X-ray file (PNG, JPEG, TIFF; 8 or 16 bit; grey or RGB; DICOM, compressed or not) to grey values in
+ * [0, 1], resized to `size` when given (the model's input). Failures carry IMAGE_MISSING, IMAGE_CORRUPT,
+ * IMAGE_UNSUPPORTED, DICOM_COMPRESSED_UNSUPPORTED or, for an image declaring more than `budget` pixels,
+ * IMAGE_TOO_LARGE (refused from its header, before any pixel is decoded).
  */
 export async function decodeGrey(
   input: string | Uint8Array,
@@ -49,16 +55,28 @@ export async function decodeGreyBytes(
   size?: number,
   resize: ResizeKernel = 'area',
   budget = DEFAULT_PIXEL_BUDGET,
+  fit: Fit = 'fill',
 ): Promise<GreyImage> {
   if (isDicom(bytes)) {
-    const dicom = decodeDicom(bytes, name, budget);
+    const { width, height, data } = await decodeDicom(bytes, name, budget);
+    const dicom = { width, height, data };
     if (size === undefined) return dicom;
+    if (fit === 'inside') return resizeInside(dicom, size);
     return resize === 'area' ? resizeArea(dicom, size) : resizeWithSharp(dicom, size);
   }
   checkPixelBudget(bytes, name, budget);
-  if (size !== undefined && resize === 'lanczos3') return decodeWithSharp(bytes, name, budget, size);
+  if (size !== undefined && resize === 'lanczos3' && fit === 'fill') return decodeWithSharp(bytes, name, budget, size);
   const full = decodePngGrey(bytes, name, budget) ?? (await decodeWithSharp(bytes, name, budget));
-  return size === undefined ? full : resizeArea(full, size);
+  if (size === undefined) return full;
+  return fit === 'inside' ? resizeInside(full, size) : resizeArea(full, size);
+}
+
+/** The image with its longer side at most `size`, aspect kept, by area averaging. */
+function resizeInside(image: GreyImage, size: number): GreyImage {
+  const scale = Math.min(1, size / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  return resizeArea(image, width, height);
 }
 
 /**
@@ -91,8 +109,11 @@ export function readImageInfo(path: string): Promise<ImageInfo> {
 export async function inspectImage(path: string, decode: boolean, budget = DEFAULT_PIXEL_BUDGET): Promise<ImageInfo> {
   const bytes = await readBytes(path);
   if (isDicom(bytes)) {
-    const dicom = decodeDicom(bytes, path, budget);
-    return { width: dicom.width, height: dicom.height, format: 'dicom' };
+    // The header's checks (syntax, layout, budget) either way; the pixels (a codec's work) only with `decode`.
+    const { width, height } = decode
+      ? await decodeDicom(bytes, path, budget)
+      : readDicomHeader(bytes, path, budget).layout;
+    return { width, height, format: 'dicom' };
   }
   checkPixelBudget(bytes, path, budget);
   try {

@@ -54,7 +54,8 @@ export function pngSize(bytes: Uint8Array): DeclaredSize | undefined {
 
 /**
  * Width and height from a JPEG's start-of-frame segment (SOF0–SOF15 but DHT, JPG and DAC, which share the marker
- * range), walking the segments before it. A height of 0 (defined later by a DNL segment) is left to sharp.
+ * range, and JPEG-LS's SOF55), walking the segments before it. A height of 0 (defined later by a DNL segment) is
+ * left to sharp.
  */
 export function jpegSize(bytes: Uint8Array): DeclaredSize | undefined {
   if (bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
@@ -71,7 +72,8 @@ export function jpegSize(bytes: Uint8Array): DeclaredSize | undefined {
       continue;
     }
     const length = ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number);
-    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    const isFrame =
+      (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) || marker === 0xf7;
     if (isFrame && at + 9 <= bytes.length) {
       const height = ((bytes[at + 5] as number) << 8) | (bytes[at + 6] as number);
       const width = ((bytes[at + 7] as number) << 8) | (bytes[at + 8] as number);
@@ -81,4 +83,21 @@ export function jpegSize(bytes: Uint8Array): DeclaredSize | undefined {
     at += 2 + length;
   }
   return undefined;
+}
+
+/**
+ * Width and height from a JPEG 2000 codestream's SIZ segment, which must follow its SOC marker (ISO 15444-1 A.5.1):
+ * the reference grid less the image offset.
+ */
+export function jpeg2000Size(bytes: Uint8Array): DeclaredSize | undefined {
+  if (bytes.length < 24 || bytes[0] !== 0xff || bytes[1] !== 0x4f || bytes[2] !== 0xff || bytes[3] !== 0x51) {
+    return undefined;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [gridWidth, gridHeight, left, top] = [8, 12, 16, 20].map((at) => view.getUint32(at)) as number[];
+  return {
+    width: (gridWidth as number) - (left as number),
+    height: (gridHeight as number) - (top as number),
+    frames: 1,
+  };
 }

@@ -1,15 +1,15 @@
 import type { GreyImage } from './decode.js';
 
 /**
- * Resizes a grey image to `size`×`size` by area averaging: each output pixel is the mean of the input area it
+ * Resizes a grey image to `size`×`height` (square unless `height` is given) by area averaging: each output pixel is the mean of the input area it
  * covers, partly covered input pixels weighted by their share. It is the anti-aliased downscale a CNN input wants
  * (every input pixel counts, none is skipped), it is separable and cheap in plain JavaScript, and it is the same
  * for every image format, so training and annotation see the same pixels.
  */
-export function resizeArea(image: GreyImage, size: number): GreyImage {
-  if (image.width === size && image.height === size) return image;
+export function resizeArea(image: GreyImage, size: number, height = size): GreyImage {
+  if (image.width === size && image.height === height) return image;
   const columns = coverage(image.width, size);
-  const rows = coverage(image.height, size);
+  const rows = coverage(image.height, height);
   // Rows first: each input row is reduced to `size` values, then each output row mixes a few of those rows.
   const narrow = new Float32Array(image.height * size);
   const { data: input, width } = image;
@@ -23,8 +23,8 @@ export function resizeArea(image: GreyImage, size: number): GreyImage {
       narrow[y * size + x] = sum;
     }
   }
-  const data = new Float32Array(size * size);
-  for (let y = 0; y < size; y++) {
+  const data = new Float32Array(size * height);
+  for (let y = 0; y < height; y++) {
     const from = (rows.first[y] as number) * size;
     for (let k = 0, w = y * rows.taps; k < rows.taps; k++, w++) {
       const weight = rows.weights[w] as number;
@@ -35,7 +35,7 @@ export function resizeArea(image: GreyImage, size: number): GreyImage {
       }
     }
   }
-  return { width: size, height: size, data };
+  return { width: size, height, data };
 }
 
 /** For each output pixel along an axis: the first input pixel it covers and the shares of `taps` pixels from it. */

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { cxrError, type ErrorCode } from '../../errors.js';
 import { log } from '../../log.js';
-import type { GreyImage, ResizeKernel } from './decode.js';
+import type { Fit, GreyImage, ResizeKernel } from './decode.js';
 import type { DecodePool } from './decode-pool.js';
 import type { DecodeOutcome, DecodeTask } from './decode-worker.js';
 import { DEFAULT_PIXEL_BUDGET } from './pixel-budget.js';
@@ -46,7 +46,7 @@ export const DECODE_RETRY_AFTER_SECONDS = 2;
  * the next decode.
  */
 export function createUploadDecodePool(
-  target: { size: number; resize: ResizeKernel },
+  target: { size: number; resize: ResizeKernel; fit?: Fit },
   processes = 1,
   limits: Partial<UploadDecodeLimits> = {},
 ): DecodePool {
@@ -78,7 +78,7 @@ export function createUploadDecodePool(
     if (closed) throw cxrError('INTERNAL', 'the upload decoder was closed');
     const slot = await acquire();
     try {
-      const task = { source, size: target.size, resize: target.resize, budget: resolved.pixelBudget };
+      const task = { source, ...target, budget: resolved.pixelBudget };
       return await slot.decode(task, name, resolved.timeoutMs);
     } finally {
       release(slot);

@@ -87,7 +87,7 @@ describe('decodeGrey', () => {
 describe('DICOM', () => {
   const ramp = (n: number, max: number) => Array.from({ length: n }, (_, i) => Math.round((i / (n - 1)) * max));
 
-  it('16-bit unsigned MONOCHROME2 without a window stretches to the full range', async () => {
+  it('16-bit unsigned MONOCHROME2 without a window: its percentile window, for 8 pixels their range', async () => {
     const path = writeDicom(join(dir, 'a.dcm'), { width: 4, height: 2, bits: 16, values: ramp(8, 4000) });
     const image = await decodeGrey(path);
     expect([image.width, image.height]).toEqual([4, 2]);
@@ -135,7 +135,18 @@ describe('DICOM', () => {
     expect([image.width, image.height, image.data.length]).toEqual([8, 8, 64]);
   });
 
-  it('refuses a compressed transfer syntax with DICOM_COMPRESSED_UNSUPPORTED', async () => {
+  it('refuses a compressed transfer syntax it does not decode (HTJ2K) with DICOM_COMPRESSED_UNSUPPORTED', async () => {
+    const path = writeDicom(join(dir, 'htj2k.dcm'), {
+      width: 2,
+      height: 2,
+      bits: 8,
+      values: [1, 2, 3, 4],
+      transferSyntax: '1.2.840.10008.1.2.4.201',
+    });
+    await expect(decodeGrey(path)).rejects.toMatchObject({ code: 'DICOM_COMPRESSED_UNSUPPORTED' });
+  });
+
+  it('refuses a compressed transfer syntax over native pixel data with IMAGE_CORRUPT', async () => {
     const path = writeDicom(join(dir, 'jpeg.dcm'), {
       width: 2,
       height: 2,
@@ -143,7 +154,7 @@ describe('DICOM', () => {
       values: [1, 2, 3, 4],
       transferSyntax: '1.2.840.10008.1.2.4.50',
     });
-    await expect(decodeGrey(path)).rejects.toMatchObject({ code: 'DICOM_COMPRESSED_UNSUPPORTED' });
+    await expect(decodeGrey(path)).rejects.toMatchObject({ code: 'IMAGE_CORRUPT' });
   });
 
   it('refuses pixel data shorter than the stated size with IMAGE_CORRUPT', async () => {
