@@ -64,6 +64,46 @@ describe('report miner: laterality, location and severity attach to the right fi
     expect(mesh('Small left and right pleural effusions.')).toEqual(['Pleural Effusion/bilateral/small']);
   });
 
+  it('gives a place phrase to the finding it follows, and shares it back along a coordination', () => {
+    expect(mesh('Opacities in the right lower lung representing atelectasis versus scarring.')).toEqual([
+      'Opacity/right',
+      'Pulmonary Atelectasis/right',
+      'Cicatrix/right',
+    ]);
+    expect(mesh('Minimal atelectasis or scar in the left lung base.')).toEqual([
+      'Pulmonary Atelectasis/base/left/mild',
+      'Cicatrix/base/left/mild',
+    ]);
+    expect(mesh('Opacities in the left lung base, XXXX atelectasis.')).toEqual([
+      'Opacity/base/left',
+      'Pulmonary Atelectasis/base/left',
+    ]);
+  });
+
+  it('gives an adjective finding the side of the noun it qualifies', () => {
+    expect(mesh('Calcified right hilar nodules.')).toEqual(['Calcinosis/hilum/right', 'Nodule/hilum/right']);
+  });
+
+  it('reads paired structures in the plural, and unsided bases or apices, as both sides', () => {
+    expect(mesh('Atelectasis in the lung bases.')).toEqual(['Pulmonary Atelectasis/base/bilateral']);
+    expect(mesh('Flattening of the diaphragms.')).toEqual(['Diaphragm/flattened/bilateral']);
+    expect(mesh('Patchy basilar atelectasis.')).toEqual(['Pulmonary Atelectasis/base/bilateral']);
+    expect(mesh('Opacity within the right middle and lower lobes.')).toEqual(['Opacity/lower lobe/right']);
+    expect(mesh('Elevated hemidiaphragms, greater on the right.')).toEqual(['Diaphragm/elevated/bilateral']);
+    expect(mesh('Left basilar opacity. Basilar atelectasis.')).toEqual([
+      'Opacity/base/left',
+      'Pulmonary Atelectasis/base/bilateral',
+    ]);
+  });
+
+  it('writes one finding at two places on two sides as two annotations', () => {
+    expect(mesh('Patchy opacities in the left apex and right base.')).toEqual([
+      'Opacity/apex/left',
+      'Opacity/base/right',
+    ]);
+    expect(mesh('Left and right lower lobe opacities.')).toEqual(['Opacity/lower lobe/bilateral']);
+  });
+
   it('maps severity and size words', () => {
     expect(mesh('Moderate cardiomegaly.')).toEqual(['Cardiomegaly/moderate']);
     expect(mesh('Large right pneumothorax.')).toEqual(['Pneumothorax/right/large']);
