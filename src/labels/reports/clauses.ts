@@ -8,7 +8,7 @@ export const PRE_NEGATION =
   /\b(?:no|not|without|negative for|free of|clear of|absence of|absent|resolved|resolution of|rather than|no evidence of|no signs? of|no definite|no new|no acute|nor|cannot be (?:seen|identified)|ruled out|removed|(?:interval )?removal of|status post removal of)\b/g;
 /** Phrases after a finding that negate it. */
 export const POST_NEGATION =
-  /\b(?:(?:is|are|was|were|has been|have been) (?:not|no longer) (?:\w+ )?(?:seen|identified|present|visualized|visible|evident|demonstrated|appreciated)|(?:has|have) (?:resolved|cleared)|(?:is|are) (?:absent|gone)|not (?:well[- ]|definitely |clearly )?(?:seen|identified|present|visualized|visible|appreciated)|no longer (?:seen|visible|present|evident|identified)|resolved|(?:is|are|has been|have been) (?:excluded|ruled out))\b/;
+  /\b(?:(?:is|are|was|were|has been|have been) (?:not|no longer) (?:\w+ )?(?:seen|identified|present|visualized|visible|evident|demonstrated|appreciated)|(?:has|have) (?:resolved|cleared)|(?:is|are) (?:absent|gone)|not (?:well[- ]|definitely |clearly )?(?:seen|identified|present|visualized|visible|appreciated)|no longer (?:seen|visible|present|evident|identified)|resolved|(?:is|are|has been|have been) (?:excluded|ruled out)|(?:has|have) been (?:removed|discontinued|withdrawn|explanted)|(?:was|were) removed)\b/;
 /**
  * Phrases after a finding that leave it in doubt: what "cannot be excluded", "is suspected", "is a consideration"
  * or holds only "in the appropriate clinical setting" is offered, not seen.

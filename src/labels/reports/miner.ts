@@ -1,6 +1,7 @@
 import type { ReportSections } from '../../datasets/record.js';
 import { DEVICE_HEADINGS, FINDING_RULES, UNSIDED_HEADINGS } from '../vocabulary/finding-rules.js';
 import {
+  BOTH_SIDES_FINDINGS,
   BOTH_SIDES_PHRASES,
   LOCATION_PHRASES,
   SEVERITY_PHRASES,
@@ -138,9 +139,12 @@ const SEVERITIES = globalTable(SEVERITY_PHRASES);
  */
 const NOT_A_SIDE =
   /\b(?:right|left)(?= (?:atri|ventric|heart chamber|cardiophrenic)|[- ]to[- ](?:right|left)|ward)|(?<=(?:right|left)[- ]to[- ])(?:right|left)\b/g;
-/** Where a device's tip lies: a side after it is the tip's place, not the side the device enters from. */
+/**
+ * Where a device's tip lies: a side after it is the tip's place, not the side the device enters from. Where the
+ * device itself lies ("generator overlies the left upper thorax", "catheter overlying the right chest") is its side.
+ */
 const DEVICE_TIP =
-  /\b(?:tips?|terminat\w*|ends?|project\w*|extend\w*|cours\w*|overl(?:ies|ying)|(?:is |are )?(?:in|at) the (?:level|region|expected)|position\w*|advanced|reaching|(?:in|into|within) the)\b/;
+  /\b(?:tips?|terminat\w*|ends?|extend\w*|cours\w*|(?:is |are )?(?:in|at) the (?:level|region|expected)|position\w*|advanced|reaching|(?:in|into|within) the)\b/;
 
 /**
  * Side, location and severity words of the clause, each given to the finding it modifies ("left pleural effusion
@@ -151,8 +155,9 @@ const DEVICE_TIP =
  * for it ("right lower lobe opacity consistent with pneumonia", "opacity in the left base, likely atelectasis"). A
  * device takes no side from where its tip lies ("left PICC with tip in the right atrium" is a left PICC). Paired
  * structures named in the plural ("in the lung bases", "apices", "diaphragms") are both sides. One finding placed
- * on each side at different places ("opacities in the left apex and right base") is two annotations, as OpenI's
- * indexers write it; "left and right pleural effusions" is one, bilateral.
+ * on each side at its own place ("opacities in the left apex and right base", "clips in the right neck and left
+ * mediastinum") is two annotations, as OpenI's indexers write it; "left and right pleural effusions", two sides of
+ * one noun, is one, bilateral.
  */
 function qualifiersOf(
   sentence: string,
@@ -196,18 +201,22 @@ function qualifiersOf(
     );
   const firstOfEach = <T>(list: Hit<T>[]) =>
     list.filter((hit, i) => list.findIndex((other) => other.value === hit.value) === i);
-  const sides = UNSIDED_HEADINGS.has(mention.mesh) ? [] : sidesOf(hits(SIDES, true), hits(BOTH_SIDES, true));
+  const plural = BOTH_SIDES_FINDINGS.test(sentence.slice(mention.at, mention.end))
+    ? [{ value: 'bilateral' as const, at: mention.at }]
+    : [];
+  const sides = UNSIDED_HEADINGS.has(mention.mesh)
+    ? []
+    : sidesOf(hits(SIDES, true), [...hits(BOTH_SIDES, true), ...plural]);
   const places = firstOfEach(hits(LOCATIONS, true));
   const severity = hits(SEVERITIES, false)[0]?.value;
   const values = new Set(sides.map((s) => s.value));
-  if (values.has('left') && values.has('right') && !values.has('bilateral')) {
+  if (values.has('left') && values.has('right') && !values.has('bilateral') && !sidesOfOneNoun(sentence, sides)) {
     const split = placesBySide(sides, places);
     const [left, right] = [split.get('left') ?? [], split.get('right') ?? []];
-    if (left.join() !== right.join())
-      return [
-        { laterality: 'left', location: left, severity },
-        { laterality: 'right', location: right, severity },
-      ];
+    return [
+      { laterality: 'left', location: left, severity },
+      { laterality: 'right', location: right, severity },
+    ];
   }
   const laterality = values.has('bilateral') || values.size > 1 ? 'bilateral' : sides[0]?.value;
   return [{ laterality, location: places.map((p) => p.value), severity }];
@@ -223,6 +232,16 @@ function sidesOf(named: Hit<Side>[], plural: Hit<'bilateral' | 'compared'>[]): H
   if (compared.length > 0) return compared.map((hit) => ({ at: hit.at, value: 'bilateral' }));
   const sides = named.length > 0 ? named : plural.map((hit) => ({ at: hit.at, value: 'bilateral' as const }));
   return sides.sort((a, b) => a.at - b.at);
+}
+
+/** "left and right pleural effusions", "right and left lower lobes": the two sides qualify one noun together. */
+function sidesOfOneNoun(sentence: string, sides: Hit<Side>[]): boolean {
+  return sides.every((side, i) => {
+    const next = sides[i + 1];
+    if (next === undefined) return true;
+    const between = sentence.slice(side.at, next.at).replace(/^[\w-]+/, '');
+    return /^\s*(?:and|or|,|\/|and\/or|,\s*and)?\s*$/.test(between);
+  });
 }
 
 type Side = 'left' | 'right' | 'bilateral';
@@ -253,9 +272,12 @@ function placesBySide(sides: Hit<Side>[], places: Hit<string>[]): Map<string, st
 const ADJECTIVE_GAP =
   /^(?:\s*(?!(?:and|or|with|without|in|of|at|on|to|from|is|are|was|were|the|a|an|which|that|versus|vs|but|no|not|by|for|as|may|likely)\b)[\w-]+){0,4}\s*$/;
 
-/** A place phrase between two findings ("opacity in the left base, likely atelectasis") does not part them. */
+/**
+ * A place phrase between two findings ("opacity in the left base, likely atelectasis", "opacity lateral right lung,
+ * atelectasis versus scarring", "opacities are noted in the lung bases compatible with scarring") does not part them.
+ */
 const PLACE =
-  /^\s*(?:(?:predominantly|mainly|mostly|particularly|again|seen|noted|present|projecting|\w+ly)\s+)*(?:in|at|of|within|involving|along|over|overlying|throughout|near|projecting over)\s+(?:the\s+)?(?:[\w-]+\s+){0,4}(?:lungs?|bases?|apex|apices|lobes?|zones?|hemithorax|hemithoraces|regions?|fields?|hil(?:um|a)|lingula|sides?|chest|aspects?|periphery|midlung|midlungs|border|segments?|sulcus|angles?)\b/;
+  /^\s*(?:(?:is|are|was|were|predominantly|mainly|mostly|particularly|again|seen|noted|present|projecting|\w+ly)\s+)*(?:(?:in|at|of|within|involving|along|over|overlying|throughout|near|projecting over)\s+)?(?:the\s+)?(?:(?!(?:and|or|with|without|but|no)\b)[\w-]+\s+){0,4}(?:lungs?|bases?|apex|apices|lobes?|zones?|hemithorax|hemithoraces|regions?|fields?|hil(?:um|a)|lingula|sides?|chest|aspects?|periphery|midlung|midlungs|border|segments?|sulcus|angles?)\b/;
 function withoutPlace(between: string): string {
   const place = PLACE.exec(between);
   return place === null ? between : between.slice(place[0].length);

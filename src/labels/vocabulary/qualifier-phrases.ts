@@ -19,6 +19,8 @@ export const BOTH_SIDES_PHRASES: Array<[RegExp, 'bilateral' | 'compared']> = [
     'compared',
   ],
 ];
+/** A finding of the pleural space named in the plural, with no side, is on both sides: "small effusions". */
+export const BOTH_SIDES_FINDINGS = /\b(?:effusions|pneumothora(?:ces|xes))\b/;
 export const LOCATION_PHRASES: Array<[RegExp, string]> = [
   [/\bupper lobes?\b/, 'upper lobe'],
   [/\bmiddle lobe\b|\brml\b/, 'middle lobe'],

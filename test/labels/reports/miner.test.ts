@@ -104,6 +104,18 @@ describe('report miner: laterality, location and severity attach to the right fi
     expect(mesh('Left and right lower lobe opacities.')).toEqual(['Opacity/lower lobe/bilateral']);
   });
 
+  it('reads a plural pleural finding as both sides, and gives a device the side where it lies', () => {
+    expect(mesh('Small effusions.')).toEqual(['Pleural Effusion/bilateral/small']);
+    expect(mesh('Surgical clips in the right neck and left mediastinum.')).toEqual([
+      'Surgical Instruments/left',
+      'Surgical Instruments/right',
+    ]);
+    expect(mesh('The pacemaker generator overlies the left upper thorax with leads in the right ventricle.')).toEqual([
+      'Implanted Medical Device/left',
+    ]);
+    expect(mesh('Right internal jugular central line has been removed.')).toEqual(['normal']);
+  });
+
   it('maps severity and size words', () => {
     expect(mesh('Moderate cardiomegaly.')).toEqual(['Cardiomegaly/moderate']);
     expect(mesh('Large right pneumothorax.')).toEqual(['Pneumothorax/right/large']);
