@@ -5,7 +5,7 @@
 
 /** Words that negate what follows them, to the end of their clause (NegEx-style pre-negation). */
 export const PRE_NEGATION =
-  /\b(?:no|not|without|negative for|free of|clear of|absence of|absent|resolved|resolution of|rather than|no evidence of|no signs? of|no definite|no new|no acute|nor|cannot be (?:seen|identified)|ruled out|removed|(?:interval )?removal of|status post removal of)\b/g;
+  /\b(?:no|not|without|negative for|free of|clear of|absence of|absent|resolved|resolution of|(?:interval )?clearing of|cleared|rather than|no evidence of|no signs? of|no definite|no new|no acute|nor|cannot be (?:seen|identified)|ruled out|removed|(?:interval )?removal of|status post removal of)\b/g;
 /** Phrases after a finding that negate it. */
 export const POST_NEGATION =
   /\b(?:(?:is|are|was|were|has been|have been) (?:not|no longer) (?:\w+ )?(?:seen|identified|present|visualized|visible|evident|demonstrated|appreciated)|(?:has|have) (?:resolved|cleared)|(?:is|are) (?:absent|gone)|not (?:well[- ]|definitely |clearly )?(?:seen|identified|present|visualized|visible|appreciated)|no longer (?:seen|visible|present|evident|identified)|resolved|(?:is|are|has been|have been) (?:excluded|ruled out)|(?:has|have) been (?:removed|discontinued|withdrawn|explanted)|(?:was|were) removed)\b/;
@@ -20,7 +20,7 @@ export const COORDINATION =
   /^\s*(?:(?:,|and|or|,\s*and|,\s*or|\/|and\/or|versus|vs\.?)(?:\s+(?!(?:left|right|bilateral|both)\b)[\w-]+){0,2}|(?:,\s*)?(?:(?:most |more )?(?:consistent|compatible) with|suggestive of|representing|represents|likely|probably|probable|unknownword|reflecting|due to|secondary to|related to|from|with (?:associated|adjacent)|(?:which|that) (?:is |are )?(?:most )?(?:probably|unknownword|likely)?\s*(?:represents?|reflects?|(?:is|are) (?:consistent|compatible) with)?)(?:\s+[\w-]+){0,3})?\s*$/;
 /** Ends a negation's reach within a sentence. */
 export const SCOPE_BREAK =
-  /\b(?:but|however|although|though|except|which|with the exception of|other than|apart from|aside from)\b|[;:]|,\s*(?:and\s+)?(?:there (?:is|are|has been)|with)\b/g;
+  /\b(?:but|however|although|though|except|which|with the exception of|other than|apart from|aside from)\b|\bwith (?:persistent|residual|continued|remaining|new)\b|[;:]|,\s*(?:and\s+)?(?:there (?:is|are|has been)|with)\b/g;
 export const UNCERTAIN =
   /\b(?:may|might|could|possibl[ey]|probabl[ey]|likely|question(?:able)?|suspicious|suspected|suggest(?:s|ive|ing)?|concern(?:ing)? for|compatible with|consistent with|represent|versus|vs|borderline)\b/;
 /**

@@ -135,10 +135,10 @@ const SEVERITIES = globalTable(SEVERITY_PHRASES);
 
 /**
  * Side words that name no side of a finding: a heart chamber ("tip in the right atrium"), the direction of a shift
- * ("right-to-left").
+ * ("right-to-left"), a view ("only visible on the left lateral decubitus film").
  */
 const NOT_A_SIDE =
-  /\b(?:right|left)(?= (?:atri|ventric|heart chamber|cardiophrenic)|[- ]to[- ](?:right|left)|ward)|(?<=(?:right|left)[- ]to[- ])(?:right|left)\b/g;
+  /\b(?:right|left)(?= (?:atri|ventric|heart chamber|cardiophrenic|(?:lateral )?decubitus|(?:anterior |posterior )?oblique)|[- ]to[- ](?:right|left)|ward)|(?<=(?:right|left)[- ]to[- ])(?:right|left)\b/g;
 /**
  * Where a device's tip lies: a side after it is the tip's place, not the side the device enters from. Where the
  * device itself lies ("generator overlies the left upper thorax", "catheter overlying the right chest") is its side.

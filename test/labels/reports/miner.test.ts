@@ -26,6 +26,16 @@ describe('report miner: negation and uncertainty', () => {
     expect(mesh('A pleural effusion is not seen.')).toEqual(['normal']);
   });
 
+  it('reads what has cleared as gone, and a view named by its side as no side', () => {
+    expect(
+      mesh('Cleared left lower lobe airspace disease with persistent right middle lobe airspace disease.'),
+    ).toEqual(['Airspace Disease/middle lobe/right']);
+    expect(mesh('There has been clearing of the left base airspace disease.')).toEqual(['normal']);
+    expect(mesh('Small right pneumothorax only visible on the left lateral decubitus film.')).toEqual([
+      'Pneumothorax/right/small',
+    ]);
+  });
+
   it('does not index the differential offered for a finding', () => {
     expect(mesh('Right basilar opacity which may represent atelectasis or infiltrate.')).toEqual([
       'Opacity/base/right',
