@@ -320,17 +320,18 @@ function subsumed(findings: MinedFinding[]): MinedFinding[] {
 }
 
 /**
- * Emphysema the report places in the lungs (hyperinflated lungs, "emphysematous lungs", "pulmonary emphysema") is
- * MeSH's Pulmonary Emphysema; emphysema named alone stays Emphysema.
+ * Emphysema the report places in the lungs ("emphysematous lungs", "pulmonary emphysema", "the lungs … consistent
+ * with emphysema", "bilateral emphysematous changes") is MeSH's Pulmonary Emphysema; emphysema named alone, even beside hyperinflated lungs, stays
+ * Emphysema, as OpenI's indexers write it.
  */
 function namedByPlace(findings: MinedFinding[]): MinedFinding[] {
-  const inflated = findings.some((f) => f.mesh === 'Lung/hyperdistention');
-  return findings.map((f) =>
-    f.mesh === 'Emphysema' && (inflated || /\b(?:lungs?|pulmonary)\b/.test(f.evidence))
-      ? { ...f, mesh: 'Pulmonary Emphysema' }
-      : f,
-  );
+  const inTheLungs = (f: MinedFinding) =>
+    f.laterality !== undefined || /\b(?:lungs?|pulmonary)\b/.test(f.evidence.replace(OTHER_LUNG_PHRASES, ''));
+  return findings.map((f) => (f.mesh === 'Emphysema' && inTheLungs(f) ? { ...f, mesh: 'Pulmonary Emphysema' } : f));
 }
+/** Lung words that name another disease or a region, not where the emphysema is. */
+const OTHER_LUNG_PHRASES =
+  /\b(?:(?:chronic )?(?:obstructive )?(?:pulmonary|lung) disease|lung (?:bases?|apices|volumes?))\b/g;
 
 /**
  * A lung finding at the bases or apices with no side named for it anywhere in the report ("basilar atelectasis",

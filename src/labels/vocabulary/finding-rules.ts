@@ -440,6 +440,8 @@ export const FINDING_RULES: FindingRule[] = [
       w('(?:defibrillator|defib) pads?'),
     ],
   },
+  // Sternotomy wires are the mark of a past operation, not an instrument: OpenI's indexers leave them out (1 report in
+  // 30 that names them without clips has Surgical Instruments), so no rule reads them.
   {
     mesh: 'Surgical Instruments',
     patterns: [
@@ -447,8 +449,6 @@ export const FINDING_RULES: FindingRule[] = [
         '(?:surgical|vascular|cholecystectomy|mediastinal|axillary|neck|abdominal|embolization|aneurysm) (?:\\w+ )?clips?',
       ),
       w('clips?\\b'),
-      w('sternotomy (?:wires?|sutures?|unknownword)'),
-      w('(?:sternal|cerclage) wires?'),
       w('(?:surgical )?staples'),
       w('surgical (?:hardware|material)'),
       w('cabg markers?'),
@@ -515,21 +515,22 @@ export const FINDING_RULES: FindingRule[] = [
   { mesh: 'Diaphragmatic Eventration', patterns: [w('eventration')] },
   {
     mesh: 'Technical Quality of Image Unsatisfactory',
+    // What limits the image: its technique, the patient's position or motion. A chest film's routine caveat that it
+    // is no bone study ("limited bone evaluation reveals no acute abnormality") says nothing of its quality, nor does
+    // an apical lordotic projection alone: OpenI's indexers mark neither.
     patterns: [
       w('technically (?:limited|suboptimal)'),
       w(
-        '(?:limited|suboptimal) (?:\\w+ )?(?:exam|examination|study|evaluation|assessment|visualization|inspiration|film|radiograph)',
+        '(?:limited|suboptimal) (?!bone |bony |osseous )(?:\\w+ )?(?:exam|examination|study|evaluation|assessment|visualization|inspiration|film|radiograph)(?! reveals)',
       ),
       w('underpenetrat'),
       w('overpenetrat'),
       w('(?:patient |positional )?rotation'),
-      w('rotated'),
+      w('(?<!(?:impacted|displaced|angulated) (?:and )?)rotated(?! (?:fracture|fragment))'),
       w('motion artifact'),
       w(
         '(?:exam|examination|study|evaluation|quality) (?:\\w+ )?(?:is |was )?(?:somewhat |slightly |markedly )?limited',
       ),
-      w('apical lordotic'),
-      w('lordotic (?:positioning|projection|view|film|technique)'),
     ],
   },
   {

@@ -135,6 +135,21 @@ describe('report miner: laterality, location and severity attach to the right fi
     expect(mesh('Heart size is borderline enlarged.')).toEqual(['Cardiomegaly/borderline']);
   });
 
+  it('indexes headings as OpenI does: emphysema placed in the lungs, image quality, no sternotomy wires', () => {
+    expect(mesh('Hyperinflated lungs. Emphysema.')).toEqual(['Lung/hyperdistention', 'Emphysema']);
+    expect(mesh('Emphysematous changes of the lungs.')).toEqual(['Pulmonary Emphysema']);
+    expect(mesh('Bilateral emphysematous changes.')).toEqual(['Pulmonary Emphysema/bilateral']);
+    expect(mesh('Findings compatible with obstructive pulmonary disease and emphysema.')).toEqual([
+      'Pulmonary Disease, Chronic Obstructive',
+      'Emphysema',
+    ]);
+    expect(mesh('Limited bone evaluation reveals no acute abnormality.')).toEqual(['normal']);
+    expect(mesh('Exam limited by patient rotation.')).toEqual(['Technical Quality of Image Unsatisfactory']);
+    expect(mesh('Impacted and rotated fracture of the femoral neck.')).toEqual(['Fractures, Bone']);
+    expect(mesh('Median sternotomy wires are intact.')).toEqual(['normal']);
+    expect(mesh('Sternotomy wires and mediastinal surgical clips.')).toEqual(['Surgical Instruments']);
+  });
+
   it('keeps anatomy headings with their qualifier and prefers the specific finding', () => {
     expect(mesh('Low lung volumes.')).toEqual(['Lung/hypoinflation']);
     expect(mesh('The lungs are hyperexpanded.')).toEqual(['Lung/hyperdistention']);
