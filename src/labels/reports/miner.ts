@@ -14,6 +14,7 @@ import {
   POST_NEGATION,
   POST_SPECULATION,
   PRE_NEGATION,
+  SAID_NORMAL,
   SPECULATION,
   sentencesOf,
   UNCERTAIN,
@@ -80,7 +81,7 @@ function findingsInSentence(sentence: string): MinedFinding[] {
     for (const mention of inClause) {
       const reaches = (cue: number) => cue >= start && cue < mention.at;
       const after = sentence.slice(mention.end, end);
-      if (negations.some(reaches) || POST_NEGATION.test(after)) continue;
+      if (negations.some(reaches) || POST_NEGATION.test(after) || SAID_NORMAL.test(after)) continue;
       if (speculations.some(reaches) || POST_SPECULATION.test(after)) continue;
       if (limited && mention.mesh !== TECHNICAL_QUALITY) continue;
       for (const qualifiers of qualifiersOf(sentence, start, end, mention, inClause)) {

@@ -320,7 +320,9 @@ export const FINDING_RULES: FindingRule[] = [
   {
     mesh: 'Fractures, Bone',
     patterns: [
-      w(`(?<!${DEVICE_WORDS} (?:\\w+ )?)fractur(?:e|es|ed)(?! (?:\\w+ )?${DEVICE_WORDS})`),
+      w(
+        `(?<!${DEVICE_WORDS} (?:\\w+ )?)fractur(?:e|es|ed)(?!(?: of the)?(?: (?!with\\b|and\\b)[\\w-]+){0,3} ${DEVICE_WORDS})`,
+      ),
       w('compression deformit'),
     ],
   },
@@ -390,6 +392,7 @@ export const FINDING_RULES: FindingRule[] = [
       w('(?:dialysis|hemodialysis|swan-?ganz|pulmonary artery) catheter'),
       w('(?:tunneled|venous|central) (?:line|access)'),
       w('lines and tubes|tubes and lines'),
+      w('(?:shunt|catheter) tubing'),
       w(
         '(?<!lead |leads |wire |wires |pacemaker |pacer |icd )tips? (?:\\w+ ){0,6}?(?:svc|superior vena cava|cavoatrial|cavo-atrial|caval[- ]?atrial|brachiocephalic)',
       ),
@@ -404,7 +407,6 @@ export const FINDING_RULES: FindingRule[] = [
       w('tracheostomy\\b'),
       w('(?:ett|ngt|peg tube|pigtail (?:catheter|drain))\\b'),
       w('(?:chest|pleural|mediastinal) drains?\\b'),
-      w('(?:shunt|catheter) tubing'),
       w('(?:enteric|suction|feeding|nasogastric|orogastric) (?:\\w+ )?catheter'),
       w('intubat'),
     ],

@@ -36,6 +36,15 @@ describe('report miner: negation and uncertainty', () => {
     ]);
   });
 
+  it('reads a disclaimer, a request and a finding said to be normal as no finding', () => {
+    expect(mesh('Please note that nondisplaced fractures may not be demonstrated.')).toEqual(['normal']);
+    expect(mesh('Limited exam, for evaluation of fractures.')).toEqual(['Technical Quality of Image Unsatisfactory']);
+    expect(mesh('Heart size and pulmonary vascular engorgement appear within limits of normal.')).toEqual(['normal']);
+    expect(mesh('The lateral most screw is fractured. Fracture of the lateral most fixation screw.')).toEqual([
+      'normal',
+    ]);
+  });
+
   it('does not index the differential offered for a finding', () => {
     expect(mesh('Right basilar opacity which may represent atelectasis or infiltrate.')).toEqual([
       'Opacity/base/right',
