@@ -139,7 +139,7 @@ export const FINDING_RULES: FindingRule[] = [
       w('indistinct (?:pulmonary )?vascular (?:margins|margination)'),
     ],
   },
-  { mesh: 'Nodule', patterns: [w('nodules?\\b')] },
+  { mesh: 'Nodule', patterns: [w('nodules?\\b'), w('(?:fibro|reticulo)-?nodular')] },
   { mesh: 'Mass', patterns: [w('mass(?:es)?\\b(?! effect)'), w('mass-?like')] },
   {
     mesh: 'Calcified Granuloma',
