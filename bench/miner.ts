@@ -19,7 +19,14 @@ if (existsSync(path)) {
 for (const report of reports.slice(0, 300)) mineReport(report); // warm the JIT
 const rounds = 3;
 const started = performance.now();
+const cpuStarted = process.cpuUsage();
 for (let round = 0; round < rounds; round++) for (const report of reports) mineReport(report);
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStarted);
+// CPU time is the figure to compare on a shared machine: wall time also counts the time other processes hold the core.
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const mined = reports.length * rounds;
 console.log(`${existsSync(path) ? path : 'generated sample reports'}: ${reports.length} reports × ${rounds}`);
-console.log(`report miner: ${((reports.length * rounds) / seconds).toFixed(0)} reports/s on one core (main thread)`);
+console.log(
+  `report miner: ${(mined / seconds).toFixed(0)} reports/s on one core (main thread, wall clock); ${(mined / cpuSeconds).toFixed(0)} reports per CPU-second`,
+);

@@ -31,6 +31,11 @@ export interface MinerEvaluation {
   unindexed: number;
   headings: { microF1: number; macroF1: number; precision: number; recall: number };
   headingSide: { f1: number } & Counts;
+  /**
+   * (heading, side) on the headings both the truth (with a side) and the miner give: how well sides are read once
+   * the finding is found. `headingSide` also counts a missed heading's side as missed, so it mixes heading recall in.
+   */
+  sideWhereFound: { f1: number } & Counts;
   headingSeverity: { f1: number } & Counts;
   normalAccuracy: number;
   perHeading: HeadingScore[];
@@ -61,6 +66,7 @@ export function evaluateMiner(all: LabelledReport[]): MinerEvaluation {
   const perHeading = new Map<string, Counts>();
   const confusions = new Map<string, number>();
   const side: Counts = { tp: 0, fp: 0, fn: 0 };
+  const sideWhereFound: Counts = { tp: 0, fp: 0, fn: 0 };
   const severity: Counts = { tp: 0, fp: 0, fn: 0 };
   let normalCorrect = 0;
   const started = performance.now();
@@ -84,6 +90,8 @@ export function evaluateMiner(all: LabelledReport[]): MinerEvaluation {
       for (const g of given.length > 0 ? given : ['(none)'])
         if (m !== g) confusions.set(`${m}\t${g}`, (confusions.get(`${m}\t${g}`) ?? 0) + 1);
     comparePairs(gold, predicted, (p) => p.laterality, side);
+    const found = (p: ReturnType<typeof parseMesh>) => goldHeadings.has(p.heading) && predictedHeadings.has(p.heading);
+    comparePairs(gold.filter(found), predicted.filter(found), (p) => p.laterality, sideWhereFound);
     comparePairs(gold, predicted, (p) => p.severity, severity);
     const goldNormal = !gold.some((p) => p.heading !== NORMAL && p.isFinding);
     if (goldNormal === (mined[i]?.normal ?? true)) normalCorrect++;
@@ -106,6 +114,7 @@ export function evaluateMiner(all: LabelledReport[]): MinerEvaluation {
       recall: micro.recall,
     },
     headingSide: { ...side, f1: prf(side).f1 },
+    sideWhereFound: { ...sideWhereFound, f1: prf(sideWhereFound).f1 },
     headingSeverity: { ...severity, f1: prf(severity).f1 },
     normalAccuracy: normalCorrect / Math.max(1, reports.length),
     perHeading: scores,

@@ -139,7 +139,7 @@ export const FINDING_RULES: FindingRule[] = [
       w('indistinct (?:pulmonary )?vascular (?:margins|margination)'),
     ],
   },
-  { mesh: 'Nodule', patterns: [w('nodules?\\b')] },
+  { mesh: 'Nodule', patterns: [w('nodules?\\b'), w('(?:fibro|reticulo)-?nodular')] },
   { mesh: 'Mass', patterns: [w('mass(?:es)?\\b(?! effect)'), w('mass-?like')] },
   {
     mesh: 'Calcified Granuloma',
@@ -320,7 +320,9 @@ export const FINDING_RULES: FindingRule[] = [
   {
     mesh: 'Fractures, Bone',
     patterns: [
-      w(`(?<!${DEVICE_WORDS} (?:\\w+ )?)fractur(?:e|es|ed)(?! (?:\\w+ )?${DEVICE_WORDS})`),
+      w(
+        `(?<!${DEVICE_WORDS} (?:\\w+ )?)fractur(?:e|es|ed)(?!(?: of the)?(?: (?!with\\b|and\\b)[\\w-]+){0,3} ${DEVICE_WORDS})`,
+      ),
       w('compression deformit'),
     ],
   },
@@ -390,6 +392,7 @@ export const FINDING_RULES: FindingRule[] = [
       w('(?:dialysis|hemodialysis|swan-?ganz|pulmonary artery) catheter'),
       w('(?:tunneled|venous|central) (?:line|access)'),
       w('lines and tubes|tubes and lines'),
+      w('(?:shunt|catheter) tubing'),
       w(
         '(?<!lead |leads |wire |wires |pacemaker |pacer |icd )tips? (?:\\w+ ){0,6}?(?:svc|superior vena cava|cavoatrial|cavo-atrial|caval[- ]?atrial|brachiocephalic)',
       ),
@@ -404,7 +407,6 @@ export const FINDING_RULES: FindingRule[] = [
       w('tracheostomy\\b'),
       w('(?:ett|ngt|peg tube|pigtail (?:catheter|drain))\\b'),
       w('(?:chest|pleural|mediastinal) drains?\\b'),
-      w('(?:shunt|catheter) tubing'),
       w('(?:enteric|suction|feeding|nasogastric|orogastric) (?:\\w+ )?catheter'),
       w('intubat'),
     ],
@@ -440,6 +442,8 @@ export const FINDING_RULES: FindingRule[] = [
       w('(?:defibrillator|defib) pads?'),
     ],
   },
+  // Sternotomy wires are the mark of a past operation, not an instrument: OpenI's indexers leave them out (1 report in
+  // 30 that names them without clips has Surgical Instruments), so no rule reads them.
   {
     mesh: 'Surgical Instruments',
     patterns: [
@@ -447,8 +451,6 @@ export const FINDING_RULES: FindingRule[] = [
         '(?:surgical|vascular|cholecystectomy|mediastinal|axillary|neck|abdominal|embolization|aneurysm) (?:\\w+ )?clips?',
       ),
       w('clips?\\b'),
-      w('sternotomy (?:wires?|sutures?|unknownword)'),
-      w('(?:sternal|cerclage) wires?'),
       w('(?:surgical )?staples'),
       w('surgical (?:hardware|material)'),
       w('cabg markers?'),
@@ -515,21 +517,22 @@ export const FINDING_RULES: FindingRule[] = [
   { mesh: 'Diaphragmatic Eventration', patterns: [w('eventration')] },
   {
     mesh: 'Technical Quality of Image Unsatisfactory',
+    // What limits the image: its technique, the patient's position or motion. A chest film's routine caveat that it
+    // is no bone study ("limited bone evaluation reveals no acute abnormality") says nothing of its quality, nor does
+    // an apical lordotic projection alone: OpenI's indexers mark neither.
     patterns: [
       w('technically (?:limited|suboptimal)'),
       w(
-        '(?:limited|suboptimal) (?:\\w+ )?(?:exam|examination|study|evaluation|assessment|visualization|inspiration|film|radiograph)',
+        '(?:limited|suboptimal) (?!bone |bony |osseous )(?:\\w+ )?(?:exam|examination|study|evaluation|assessment|visualization|inspiration|film|radiograph)(?! reveals)',
       ),
       w('underpenetrat'),
       w('overpenetrat'),
       w('(?:patient |positional )?rotation'),
-      w('rotated'),
+      w('(?<!(?:impacted|displaced|angulated) (?:and )?)rotated(?! (?:fracture|fragment))'),
       w('motion artifact'),
       w(
         '(?:exam|examination|study|evaluation|quality) (?:\\w+ )?(?:is |was )?(?:somewhat |slightly |markedly )?limited',
       ),
-      w('apical lordotic'),
-      w('lordotic (?:positioning|projection|view|film|technique)'),
     ],
   },
   {

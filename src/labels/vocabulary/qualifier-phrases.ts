@@ -4,6 +4,23 @@ export const SIDE_PHRASES: Array<[RegExp, 'left' | 'right' | 'bilateral']> = [
   [/\bleft\b|\b(?:leftward|levo-?(?:convex|scolio\w*|curvature)|levo curvature)/, 'left'],
   [/\bright\b|\b(?:rightward|dextro-?(?:convex|scolio\w*|curvature)|dextro curvature)/, 'right'],
 ];
+/**
+ * Paired structures named in the plural, or said to be alike on both sides: a report's "atelectasis in the lung
+ * bases", "scarring in the apices", "flattened diaphragms" or "symmetric" findings are both sides (`bilateral`);
+ * a comparison of the sides ("greater on the right", "right greater than left") says both sides too (`compared`).
+ */
+export const BOTH_SIDES_PHRASES: Array<[RegExp, 'bilateral' | 'compared']> = [
+  [
+    /\b(?:bases|apices|(?:hemi)?diaphragms|(?:upper|middle|lower) lobes|hila|costophrenic (?:angles|sulci|recesses)|symmetric(?:al)?(?:ly)?)\b/,
+    'bilateral',
+  ],
+  [
+    /\b(?:(?:greater|worse|more|larger|more pronounced|most pronounced) on the (?:right|left)|(?:right|left) (?:greater|more|worse|larger) than (?:left|right))\b/,
+    'compared',
+  ],
+];
+/** A finding of the pleural space named in the plural, with no side, is on both sides: "small effusions". */
+export const BOTH_SIDES_FINDINGS = /\b(?:effusions|pneumothora(?:ces|xes))\b/;
 export const LOCATION_PHRASES: Array<[RegExp, string]> = [
   [/\bupper lobes?\b/, 'upper lobe'],
   [/\bmiddle lobe\b|\brml\b/, 'middle lobe'],

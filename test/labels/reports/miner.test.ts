@@ -26,6 +26,25 @@ describe('report miner: negation and uncertainty', () => {
     expect(mesh('A pleural effusion is not seen.')).toEqual(['normal']);
   });
 
+  it('reads what has cleared as gone, and a view named by its side as no side', () => {
+    expect(
+      mesh('Cleared left lower lobe airspace disease with persistent right middle lobe airspace disease.'),
+    ).toEqual(['Airspace Disease/middle lobe/right']);
+    expect(mesh('There has been clearing of the left base airspace disease.')).toEqual(['normal']);
+    expect(mesh('Small right pneumothorax only visible on the left lateral decubitus film.')).toEqual([
+      'Pneumothorax/right/small',
+    ]);
+  });
+
+  it('reads a disclaimer, a request and a finding said to be normal as no finding', () => {
+    expect(mesh('Please note that nondisplaced fractures may not be demonstrated.')).toEqual(['normal']);
+    expect(mesh('Limited exam, for evaluation of fractures.')).toEqual(['Technical Quality of Image Unsatisfactory']);
+    expect(mesh('Heart size and pulmonary vascular engorgement appear within limits of normal.')).toEqual(['normal']);
+    expect(mesh('The lateral most screw is fractured. Fracture of the lateral most fixation screw.')).toEqual([
+      'normal',
+    ]);
+  });
+
   it('does not index the differential offered for a finding', () => {
     expect(mesh('Right basilar opacity which may represent atelectasis or infiltrate.')).toEqual([
       'Opacity/base/right',
@@ -64,6 +83,58 @@ describe('report miner: laterality, location and severity attach to the right fi
     expect(mesh('Small left and right pleural effusions.')).toEqual(['Pleural Effusion/bilateral/small']);
   });
 
+  it('gives a place phrase to the finding it follows, and shares it back along a coordination', () => {
+    expect(mesh('Opacities in the right lower lung representing atelectasis versus scarring.')).toEqual([
+      'Opacity/right',
+      'Pulmonary Atelectasis/right',
+      'Cicatrix/right',
+    ]);
+    expect(mesh('Minimal atelectasis or scar in the left lung base.')).toEqual([
+      'Pulmonary Atelectasis/base/left/mild',
+      'Cicatrix/base/left/mild',
+    ]);
+    expect(mesh('Opacities in the left lung base, XXXX atelectasis.')).toEqual([
+      'Opacity/base/left',
+      'Pulmonary Atelectasis/base/left',
+    ]);
+  });
+
+  it('gives an adjective finding the side of the noun it qualifies', () => {
+    expect(mesh('Calcified right hilar nodules.')).toEqual(['Calcinosis/hilum/right', 'Nodule/hilum/right']);
+  });
+
+  it('reads paired structures in the plural, and unsided bases or apices, as both sides', () => {
+    expect(mesh('Atelectasis in the lung bases.')).toEqual(['Pulmonary Atelectasis/base/bilateral']);
+    expect(mesh('Flattening of the diaphragms.')).toEqual(['Diaphragm/flattened/bilateral']);
+    expect(mesh('Patchy basilar atelectasis.')).toEqual(['Pulmonary Atelectasis/base/bilateral']);
+    expect(mesh('Opacity within the right middle and lower lobes.')).toEqual(['Opacity/lower lobe/right']);
+    expect(mesh('Elevated hemidiaphragms, greater on the right.')).toEqual(['Diaphragm/elevated/bilateral']);
+    expect(mesh('Left basilar opacity. Basilar atelectasis.')).toEqual([
+      'Opacity/base/left',
+      'Pulmonary Atelectasis/base/bilateral',
+    ]);
+  });
+
+  it('writes one finding at two places on two sides as two annotations', () => {
+    expect(mesh('Patchy opacities in the left apex and right base.')).toEqual([
+      'Opacity/apex/left',
+      'Opacity/base/right',
+    ]);
+    expect(mesh('Left and right lower lobe opacities.')).toEqual(['Opacity/lower lobe/bilateral']);
+  });
+
+  it('reads a plural pleural finding as both sides, and gives a device the side where it lies', () => {
+    expect(mesh('Small effusions.')).toEqual(['Pleural Effusion/bilateral/small']);
+    expect(mesh('Surgical clips in the right neck and left mediastinum.')).toEqual([
+      'Surgical Instruments/left',
+      'Surgical Instruments/right',
+    ]);
+    expect(mesh('The pacemaker generator overlies the left upper thorax with leads in the right ventricle.')).toEqual([
+      'Implanted Medical Device/left',
+    ]);
+    expect(mesh('Right internal jugular central line has been removed.')).toEqual(['normal']);
+  });
+
   it('maps severity and size words', () => {
     expect(mesh('Moderate cardiomegaly.')).toEqual(['Cardiomegaly/moderate']);
     expect(mesh('Large right pneumothorax.')).toEqual(['Pneumothorax/right/large']);
@@ -71,6 +142,21 @@ describe('report miner: laterality, location and severity attach to the right fi
       'Thoracic Vertebrae/degenerative/mild',
     ]);
     expect(mesh('Heart size is borderline enlarged.')).toEqual(['Cardiomegaly/borderline']);
+  });
+
+  it('indexes headings as OpenI does: emphysema placed in the lungs, image quality, no sternotomy wires', () => {
+    expect(mesh('Hyperinflated lungs. Emphysema.')).toEqual(['Lung/hyperdistention', 'Emphysema']);
+    expect(mesh('Emphysematous changes of the lungs.')).toEqual(['Pulmonary Emphysema']);
+    expect(mesh('Bilateral emphysematous changes.')).toEqual(['Pulmonary Emphysema/bilateral']);
+    expect(mesh('Findings compatible with obstructive pulmonary disease and emphysema.')).toEqual([
+      'Pulmonary Disease, Chronic Obstructive',
+      'Emphysema',
+    ]);
+    expect(mesh('Limited bone evaluation reveals no acute abnormality.')).toEqual(['normal']);
+    expect(mesh('Exam limited by patient rotation.')).toEqual(['Technical Quality of Image Unsatisfactory']);
+    expect(mesh('Impacted and rotated fracture of the femoral neck.')).toEqual(['Fractures, Bone']);
+    expect(mesh('Median sternotomy wires are intact.')).toEqual(['normal']);
+    expect(mesh('Sternotomy wires and mediastinal surgical clips.')).toEqual(['Surgical Instruments']);
   });
 
   it('keeps anatomy headings with their qualifier and prefers the specific finding', () => {
