@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
@@ -20,12 +20,16 @@ import { Catalog } from '../src/store/catalog.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
-/** Printed by every child at exit: its peak resident set (KB), which only the process itself can read. */
-const REPORT_RSS = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nBENCH_MAXRSS "+process.resourceUsage().maxRSS+"\\n"))`;
+/**
+ * Printed by every child at exit: its peak resident set (KB) and CPU time (µs), which only the process itself can
+ * read. CPU time is what to compare across runs on a shared machine; wall time waits for the other jobs.
+ */
+const REPORT_USAGE = `data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("\\nBENCH_USAGE "+u.maxRSS+" "+(u.userCPUTime+u.systemCPUTime)+"\\n")})`;
 
 interface StepResult {
   step: string;
   seconds: number;
+  cpuSeconds: number;
   peakMb: number;
   status: number | null;
   note: string;
@@ -51,22 +55,29 @@ async function runStep(step: string, catalogPath: string): Promise<void> {
 
 function child(step: string, args: string[]): StepResult {
   const started = performance.now();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', REPORT_RSS, ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--import', REPORT_USAGE, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, CXR_LOG_LEVEL: 'error' },
     maxBuffer: 256 * 1024 * 1024,
   });
   const seconds = (performance.now() - started) / 1000;
-  const rss = /BENCH_MAXRSS (\d+)/.exec(result.stderr ?? '');
+  const usage = /BENCH_USAGE (\d+) (\d+)/.exec(result.stderr ?? '');
   const lastLine = (text: string) =>
     text
       .split('\n')
       .map((line) => line.trim())
-      .filter((line) => line !== '' && !line.startsWith('BENCH_MAXRSS'))
+      .filter((line) => line !== '' && !line.startsWith('BENCH_USAGE'))
       .at(-1) ?? '';
   const note = result.status === 0 ? lastLine(result.stdout) : `FAILED: ${lastLine(result.stderr)}`;
-  return { step, seconds, peakMb: rss === null ? Number.NaN : Number(rss[1]) / 1024, status: result.status, note };
+  return {
+    step,
+    seconds,
+    cpuSeconds: usage === null ? Number.NaN : Number(usage[2]) / 1e6,
+    peakMb: usage === null ? Number.NaN : Number(usage[1]) / 1024,
+    status: result.status,
+    note,
+  };
 }
 
 function cli(step: string, args: string[]): StepResult {
@@ -87,7 +98,7 @@ function pipeline(name: string, importArgs: string[], catalog: string): StepResu
 
 function print(r: StepResult): void {
   console.log(
-    `${r.step.padEnd(40)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.peakMb.toFixed(0).padStart(6)} MB peak  ${r.note}`,
+    `${r.step.padEnd(40)} ${r.seconds.toFixed(1).padStart(7)} s  ${r.cpuSeconds.toFixed(1).padStart(7)} s  ${r.peakMb.toFixed(0).padStart(6)} MB  ${r.note}`,
   );
 }
 
@@ -190,7 +201,8 @@ if (step !== undefined) {
   const work = kept === undefined ? mkdtempSync(join(tmpdir(), 'cxr-scale-')) : resolve(kept);
   mkdirSync(work, { recursive: true });
   try {
-    console.log('step                                        wall      peak RSS  outcome');
+    console.log(`load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
+    console.log('step                                        wall       CPU  peak RSS  outcome');
     if (existsSync(labelFile)) {
       pipeline('ChestX-ray14 112k', ['chestxray14', labelFile], join(work, 'nih.sqlite'));
     } else {

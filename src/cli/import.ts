@@ -5,6 +5,7 @@ import { FORMATS, importFormat } from '../datasets/formats.js';
 import { type ImportSummary, MAX_LISTED_SKIPS, type VerifyLevel } from '../datasets/import.js';
 import { cxrError } from '../errors.js';
 import { Catalog } from '../store/catalog.js';
+import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { choiceOption, withCatalogOption } from './shared-options.js';
 
@@ -82,6 +83,8 @@ export function registerImportCommand(program: Command): void {
         });
         progress.stop();
         report(summary, options.json === true, catalog.stats(dataset));
+        // Everything skipped, nothing written: a failure however many rows were read (the cause is printed).
+        if (summary.written === 0 && summary.unchanged === 0 && summary.skipped > 0) process.exitCode = EXIT.input;
       } finally {
         process.off('SIGINT', interrupt);
         catalog.close();
@@ -103,6 +106,7 @@ function report(summary: ImportSummary, json: boolean, stats: ReturnType<Catalog
   );
   if (summary.skipped > 0) {
     const byCode = Object.entries(summary.skippedByCode)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([code, n]) => `${n} ${code}`)
       .join(', ');
     console.log(`skipped ${summary.skipped}: ${byCode}`);

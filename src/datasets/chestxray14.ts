@@ -31,15 +31,11 @@ export const chestXray14Importer: Importer<ChestXray14Options> = {
       options.boxes ?? firstExisting(folder, ['BBox_List_2017.csv', 'BBox_List_2017.csv.gz']),
     );
     const splits = await readSplitLists(options.lists ?? folder);
-    let checkedHeader = false;
-    for await (const event of readCsv(options.labels)) {
+    const onHeader = (found: string[]) => requireColumns(found, COLUMNS, options.labels);
+    for await (const event of readCsv(options.labels, { onHeader })) {
       if ('skipped' in event) {
         yield event;
         continue;
-      }
-      if (!checkedHeader) {
-        requireColumns(event.row, COLUMNS, options.labels);
-        checkedHeader = true;
       }
       yield { record: recordOf(event.row, boxes, splits) };
     }

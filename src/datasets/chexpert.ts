@@ -58,17 +58,14 @@ export const chexpertImporter: Importer<CheXpertOptions> = {
     if (!existsSync(options.labels))
       throw cxrError('DATASET_NOT_FOUND', `no label file at ${options.labels}`, { path: options.labels });
     let current: StudyRecord | undefined;
-    let checked = false;
-    for await (const event of readCsv(options.labels)) {
+    const onHeader = (found: string[]) =>
+      requireColumns(found, ['Path', 'Frontal/Lateral', ...OBSERVATIONS], options.labels);
+    for await (const event of readCsv(options.labels, { onHeader })) {
       if ('skipped' in event) {
         yield event;
         continue;
       }
       const row = event.row;
-      if (!checked) {
-        requireColumns(row, ['Path', 'Frontal/Lateral', ...OBSERVATIONS], options.labels);
-        checked = true;
-      }
       const path = row.Path as string;
       const parts = path.split('/');
       const patient = parts.at(-3) ?? 'unknown';
@@ -125,7 +122,12 @@ export const mimicImporter: Importer<MimicOptions> = {
     };
     const splits = new Map<string, 'train' | 'validation' | 'test'>();
     const splitFile = find('mimic-cxr-2.0.0-split');
-    for await (const event of splitFile === undefined ? [] : readCsv(splitFile)) {
+    const columns = (path: string, required: string[]) => ({
+      onHeader: (found: string[]) => requireColumns(found, required, path),
+    });
+    for await (const event of splitFile === undefined
+      ? []
+      : readCsv(splitFile, columns(splitFile, ['dicom_id', 'split']))) {
       if ('row' in event) {
         const split = event.row.split;
         splits.set(
@@ -135,7 +137,8 @@ export const mimicImporter: Importer<MimicOptions> = {
       }
     }
     const studies = new Map<string, { subject: string; images: ImageRecord[] }>();
-    for await (const event of readCsv(file('mimic-cxr-2.0.0-metadata'))) {
+    const metadata = file('mimic-cxr-2.0.0-metadata');
+    for await (const event of readCsv(metadata, columns(metadata, ['dicom_id', 'subject_id', 'study_id']))) {
       if (!('row' in event)) continue;
       const {
         dicom_id: dicomId,
@@ -168,7 +171,7 @@ export const mimicImporter: Importer<MimicOptions> = {
       for (const [study, { subject }] of studies) yield { record: await record(subject, study, []) };
       return;
     }
-    for await (const event of readCsv(labels)) {
+    for await (const event of readCsv(labels, columns(labels, ['subject_id', 'study_id']))) {
       if ('skipped' in event) {
         yield event;
         continue;

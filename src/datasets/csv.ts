@@ -147,10 +147,17 @@ function trimTrailingEmpty(values: string[], width: number): string[] {
   return values.slice(0, end);
 }
 
-/** Checks that every required column is there; a missing one is CSV_HEADER (the whole file is the wrong kind). */
-export function requireColumns(row: CsvRow, columns: string[], path: string): void {
-  const missing = columns.filter((column) => !(column in row));
+/**
+ * Checks a header for every column its format requires (as `readCsv`'s onHeader): a missing one is CSV_HEADER,
+ * raised once before any row is read (the whole file is the wrong kind), naming the columns the file has.
+ */
+export function requireColumns(found: string[], columns: string[], path: string): void {
+  const missing = columns.filter((column) => !found.includes(column));
   if (missing.length > 0) {
-    throw cxrError('CSV_HEADER', `${basename(path)} lacks column(s) ${missing.join(', ')}`, { path, missing });
+    throw cxrError(
+      'CSV_HEADER',
+      `${basename(path)} lacks column(s) ${missing.join(', ')}; its columns: ${found.join(', ') || '(none)'}`,
+      { path, missing, found },
+    );
   }
 }

@@ -18,12 +18,13 @@ export const indianaCsvImporter: Importer<IndianaCsvOptions> = {
       if (!existsSync(path)) throw cxrError('DATASET_NOT_FOUND', `no file at ${path}`, { path });
     }
     const images = new Map<string, ImageRecord[]>();
-    for await (const event of readCsv(options.projections)) {
+    const projectionColumns = (found: string[]) =>
+      requireColumns(found, ['uid', 'filename', 'projection'], options.projections);
+    for await (const event of readCsv(options.projections, { onHeader: projectionColumns })) {
       if ('skipped' in event) {
         yield event;
         continue;
       }
-      requireColumns(event.row, ['uid', 'filename', 'projection'], options.projections);
       const { uid, filename, projection } = event.row as Record<string, string>;
       const list = images.get(uid as string) ?? [];
       list.push({
@@ -33,13 +34,14 @@ export const indianaCsvImporter: Importer<IndianaCsvOptions> = {
       });
       images.set(uid as string, list);
     }
-    for await (const event of readCsv(options.reports)) {
+    const reportColumns = (found: string[]) =>
+      requireColumns(found, ['uid', 'MeSH', 'findings', 'impression'], options.reports);
+    for await (const event of readCsv(options.reports, { onHeader: reportColumns })) {
       if ('skipped' in event) {
         yield event;
         continue;
       }
       const row = event.row;
-      requireColumns(row, ['uid', 'MeSH', 'findings', 'impression'], options.reports);
       const uid = row.uid as string;
       yield {
         record: {

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { cxrError } from '../errors.js';
-import { type ColumnMap, type ManifestField, resolveColumns } from './columns.js';
+import { type ColumnMap, MANIFEST_FIELDS, type ManifestField, resolveColumns } from './columns.js';
 import { readCsv } from './csv.js';
 import type { ImportEvent, Importer, SkippedItem, StudyRecord } from './record.js';
 
@@ -125,8 +125,9 @@ async function* lines(options: ManifestOptions): AsyncIterable<Line> {
         continue;
       }
       const object = value as Record<string, unknown>;
-      // The first record stands for the file's layout, as a header does for a CSV.
-      columns ??= resolveColumns(Object.keys(object), options.columns ?? {}, path);
+      // The first record stands for the file's layout, as a header does for a CSV; a field it leaves out may still
+      // come in a later record, under its own (or its mapped) name.
+      columns ??= withUnseenFields(resolveColumns(Object.keys(object), options.columns ?? {}, path), options.columns);
       const entry: Record<string, unknown> = {};
       for (const [field, key] of columns) {
         const cell = object[key];
@@ -153,6 +154,11 @@ async function* lines(options: ManifestOptions): AsyncIterable<Line> {
     }
     yield { value: entry, item: `${name}:${event.line}` };
   }
+}
+
+function withUnseenFields(columns: Map<ManifestField, string>, mapping: ColumnMap = {}): Map<ManifestField, string> {
+  for (const field of MANIFEST_FIELDS) if (!columns.has(field)) columns.set(field, mapping[field] ?? field);
+  return columns;
 }
 
 /** A cell as its field's value: lists split, an age read from its leading number (`58`, `058Y`), text trimmed. */

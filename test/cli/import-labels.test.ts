@@ -39,4 +39,14 @@ describe('cxr import and cxr labels', () => {
     expect(missing.status).toBe(3); // input
     expect(missing.stderr).toContain('DATASET_NOT_FOUND');
   });
+
+  it('says honestly that nothing was written when every image is missing, why, and exits non-zero', () => {
+    const wrong = join(root, 'no-such-images');
+    const result = runCli(['import', 'openi', reports, '--images', wrong, '--catalog', join(root, 'other.sqlite')]);
+    expect(result.status).toBe(3); // input
+    expect(result.stdout).toContain('40 records: 0 written, 0 unchanged, 40 not written (no usable image)');
+    expect(result.stdout).toContain('images: 0 written, 40 refused');
+    expect(result.stdout).toContain('skipped 41: 40 IMAGE_MISSING, 1 REPORT_MALFORMED');
+    expect(result.stdout).toContain(`no image file was found under ${wrong}: is --images right?`);
+  });
 });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OBSERVATIONS } from '../../src/datasets/chexpert.js';
 import { readCsv } from '../../src/datasets/csv.js';
+import { Catalog } from '../../src/store/catalog.js';
 import { tempDir, writeImage, writeText } from '../helpers/fixtures.js';
 import { importInto } from '../helpers/import.js';
 import { hasShared, sharedPath } from '../helpers/shared-data.js';
@@ -55,6 +56,24 @@ describe('CheXpert importer', () => {
   it('refuses a file without the CheXpert columns with CSV_HEADER', async () => {
     const csv = writeText(join(tempDir(), 'other.csv'), 'a,b\n1,2\n');
     await expect(importInto('chexpert', csv)).rejects.toMatchObject({ code: 'CSV_HEADER' });
+  });
+
+  it('refuses a ChestX-ray14 or MIMIC file of the wrong kind once, naming the columns it has, before any row', async () => {
+    const folder = tempDir();
+    const labels = writeText(join(folder, 'Data_Entry.csv'), 'file,label\nx.png,Mass\n');
+    const catalog = Catalog.open(join(tempDir(), 'catalog.sqlite'));
+    await expect(importInto('chestxray14', labels, {}, catalog)).rejects.toMatchObject({
+      code: 'CSV_HEADER',
+      details: { found: ['file', 'label'] },
+      message: expect.stringContaining('its columns: file, label'),
+    });
+    writeText(join(folder, 'mimic-cxr-2.0.0-metadata.csv'), 'image,patient\na,1\n');
+    await expect(importInto('mimic', folder, {}, catalog)).rejects.toMatchObject({
+      code: 'CSV_HEADER',
+      details: { missing: ['dicom_id', 'subject_id', 'study_id'] },
+    });
+    expect(catalog.stats().studies).toBe(0);
+    catalog.close();
   });
 });
 

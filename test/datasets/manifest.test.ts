@@ -151,9 +151,13 @@ describe('manifest in any layout', () => {
   it('maps JSONL keys the same way, checked on the first record', async () => {
     const root = tempDir();
     await writeImage(join(root, 'x.png'));
+    await writeImage(join(root, 'y.png'));
     const jsonl = writeText(
       join(root, 'set.jsonl'),
-      [JSON.stringify({ file: 'x.png', dx: 'Atelectasis|Edema', age: '61Y', sex: 'F', pid: 'q1' })].join('\n'),
+      [
+        JSON.stringify({ file: 'x.png', dx: 'Atelectasis|Edema', age: '61Y', sex: 'F', pid: 'q1' }),
+        JSON.stringify({ file: 'y.png', view: 'AP' }), // a field the first record leaves out
+      ].join('\n'),
     );
     await expect(importInto('manifest', jsonl)).rejects.toMatchObject({ code: 'CSV_HEADER' });
     const { catalog } = await importInto('manifest', jsonl, {
@@ -164,6 +168,7 @@ describe('manifest in any layout', () => {
       { raw: 'Edema' },
     ]);
     expect(catalog.db.prepare('SELECT sex, age FROM patients').get()).toEqual({ sex: 'F', age: 61 });
+    expect(catalog.db.prepare('SELECT view FROM images ORDER BY id').all()).toEqual([{ view: null }, { view: 'AP' }]);
     catalog.close();
   });
 });

@@ -91,7 +91,8 @@ function aurocTable(iterations: StoredIteration[], classes: string[]): string {
 
 /** Test images by true class (rows) and predicted class (named columns), with totals; a never-predicted class marked. */
 function confusionTable(matrix: number[][], classes: string[]): string {
-  const max = Math.max(1, ...matrix.flat());
+  // Not Math.max(...matrix.flat()): 387 classes (MIMIC-CXR at --min-cases 30) are 150k arguments, past the stack.
+  const max = matrix.reduce((top, row) => row.reduce((a, n) => Math.max(a, n), top), 1);
   const collapsed = new Set(collapsedClasses(matrix, classes).map((c) => c.name));
   const mark = (name: string) => (collapsed.has(name) ? ' collapsed' : '');
   const head = classes
