@@ -31,6 +31,7 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
       log(`${request.method} ${request.path}: ${known.code}: ${known.message}`);
     }
     if (known.code === 'DECODE_BUSY') response.setHeader('Retry-After', String(known.details.retryAfter ?? 1));
+    if (known.code === 'INDEX_BUSY' && known.details.retry !== false) response.setHeader('Retry-After', '1');
     if (response.headersSent) {
       response.destroy(); // a streamed answer failed half way: nothing sound can be added to it
       return;

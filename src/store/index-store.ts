@@ -222,6 +222,11 @@ export class IndexStore {
     return label;
   }
 
+  /** Every entry's label (what the HNSW indexes must hold, and nothing else). */
+  labels(): Set<number> {
+    return new Set(this.sql('SELECT label FROM entries').pluck().all() as number[]);
+  }
+
   labelOf(imageId: string): number | undefined {
     const row = this.sql('SELECT label FROM entries WHERE image_id = ?').get(imageId) as { label: number } | undefined;
     return row?.label;
