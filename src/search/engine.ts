@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Annotation, Annotator } from '../cascade/annotator.js';
 import { decodingOf } from '../cascade/bundle/format.js';
 import type { DecodePool } from '../datasets/images/decode-pool.js';
