@@ -314,9 +314,10 @@ export class SearchEngine {
           ),
         )
       : await annotator.annotate(images.map((image) => image.file));
-    const entries = images.map((image, i) =>
-      toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
-    );
+    const entries = images.map((image, i) => ({
+      ...toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
+      origin: 'added' as const, // kept by a rebuild (src/indexer/kept-changes.ts)
+    }));
     await this.writing(() => this.index.add(entries));
     return entries.map((e) => e.imageId);
   }

@@ -160,6 +160,11 @@ const FINDING_SCHEMAS = {
         },
       },
       report: { type: 'string' },
+      origin: {
+        type: 'string',
+        enum: ['build', 'added'],
+        description: 'added: added after the build (cxr add, POST /api/images); a rebuild annotates it again',
+      },
       addedAt: { type: 'string' },
       neighbours: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
     },
