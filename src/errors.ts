@@ -45,6 +45,10 @@ export const ERROR_CODES = {
     status: 409,
     summary: 'The index cannot be written (or, in WAL mode, opened): its folder or file is read-only.',
   },
+  DISK_FULL: {
+    status: 507,
+    summary: 'The disk holding the index is full: the write or build that met it was not kept; free space and retry.',
+  },
   VECTOR_SIZE: { status: 400, summary: 'A vector has a different length than the index embeddings.' },
   QUERY_INVALID: { status: 400, summary: 'The query or its filters cannot be understood.' },
   ENTRY_NOT_FOUND: { status: 404, summary: 'No indexed image has the given id.' },

@@ -1,4 +1,4 @@
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Annotation, Annotator } from '../cascade/annotator.js';
@@ -7,15 +7,24 @@ import type { GreyImage } from '../datasets/images/decode.js';
 import { createDecodePool, type DecodePool } from '../datasets/images/decode-pool.js';
 import type { SkippedItem } from '../datasets/record.js';
 import { isCxrError } from '../errors.js';
+import { log } from '../log.js';
 import type { Catalog } from '../store/catalog.js';
-import { acquireBuildLock, commitBuilding, startBuilding } from '../store/index-builds.js';
+import { diskFull } from '../store/disk-full.js';
+import { acquireBuildLock, buildingFolder, commitBuilding, startBuilding } from '../store/index-builds.js';
 import { type EntryOrigin, IndexStore } from '../store/index-store.js';
 import { buildVectorIndex, EMBEDDING_KINDS, vectorFile } from '../store/search-index.js';
 import type { VectorIndex } from '../store/vector-index.js';
 import { acquireWriteLock, retryWhileBusy } from '../store/write-lock.js';
 import { listCatalogImages } from './catalog-images.js';
 import { toIndexEntry } from './entry.js';
-import { applyChanges, type IndexedImage, keepableChanges, keptCatalogImages, liveChanges } from './kept-changes.js';
+import {
+  applyChanges,
+  type IndexedImage,
+  type KeptChanges,
+  keepableChanges,
+  keptCatalogImages,
+  liveChanges,
+} from './kept-changes.js';
 
 export const BuildOptions = z.object({
   /** Only this dataset of the catalog (default: every dataset). */
@@ -70,60 +79,89 @@ export async function buildIndex(
       catalog: resolve(catalog.db.name),
       dataset: options.dataset ?? null,
     });
-    const { folder, resumed } = startBuilding(indexDir, identity);
-    if (!existsSync(join(folder, 'bundle'))) cpSync(bundleDir, join(folder, 'bundle'), { recursive: true });
-    const store = IndexStore.open(join(folder, 'index.sqlite'));
+    let building: string | undefined;
     try {
-      const images = keptCatalogImages(listCatalogImages(catalog, options.dataset), changes);
-      const done = new Set(
-        (store.db.prepare('SELECT image_id FROM entries').all() as Array<{ image_id: string }>).map((r) => r.image_id),
-      );
-      const result: BuildResult = {
-        indexed: done.size,
-        resumed: resumed ? done.size : 0,
-        skipped: [],
-        interrupted: false,
-      };
-      const total = images.length + changes.added.length;
-      const report = (n: number) => hooks.onProgress?.({ stage: 'annotate', done: n, total });
-      report(done.size);
-      const todo = images.filter((image) => !done.has(image.imageId));
-      const pipeline = { annotator, store, options, result, report, signal: hooks.signal };
-      await annotateAll(todo, 'build', pipeline);
-      if (!result.interrupted) await annotateAll(applyChanges(store, changes), 'added', pipeline);
-      if (result.interrupted) return result;
-      const dimensions = await dimensionsOf(annotator, store);
-      writeMeta(store, annotator, dimensions);
-      const vectors = EMBEDDING_KINDS.map((kind) =>
-        buildVectorIndex(store, kind, dimensions, {}, (n, all) =>
-          hooks.onProgress?.({ stage: 'vectors', done: n, total: all }),
-        ),
-      );
-      // The switch, under the write lock: what was added or removed in the live index while this built is
-      // applied first (a few images), so that no write is lost with the generation it went to.
-      const lock = await retryWhileBusy(() => acquireWriteLock(indexDir), options.writeWaitMs);
-      try {
-        const latest = keepableChanges(liveChanges(indexDir), true);
-        await annotateAll(applyChanges(store, latest), 'added', { ...pipeline, signal: undefined });
-        const live = store.labels();
-        EMBEDDING_KINDS.forEach((kind, i) => {
-          const graph = vectors[i] as VectorIndex;
-          graph.keepOnly(live);
-          for (const label of live)
-            if (!graph.has(label)) graph.add(label, store.embedding(label, kind) as Float32Array);
-          graph.save(vectorFile(folder, kind, 1));
-        });
-        store.setMeta('vectors_version', 1);
-        store.close();
-        return { ...result, generation: commitBuilding(indexDir) };
-      } finally {
-        lock.release();
+      const { folder, resumed } = startBuilding(indexDir, identity);
+      building = folder;
+      return await buildGeneration(catalog, annotator, bundleDir, indexDir, folder, resumed, changes, options, hooks);
+    } catch (error) {
+      // A failed build does not stay to fill the disk: building/ goes (an interrupted one, a return, is kept to
+      // resume, and so is one that only waited too long for the write lock), and the live generation is untouched.
+      const fault = diskFull(error, indexDir) ?? error;
+      if (!isCxrError(fault, 'INDEX_BUSY')) {
+        rmSync(building ?? buildingFolder(indexDir), { recursive: true, force: true });
+        log.error(
+          `the build failed (${(fault as Error).message}); its partial generation was removed, the live index is as it was`,
+        );
       }
-    } finally {
-      if (store.db.open) store.close();
+      throw fault;
     }
   } finally {
     release();
+  }
+}
+
+/** The build in `folder` (building/), from the bundle's copy to the switch of CURRENT. */
+async function buildGeneration(
+  catalog: Catalog,
+  annotator: Annotator,
+  bundleDir: string,
+  indexDir: string,
+  folder: string,
+  resumed: boolean,
+  changes: KeptChanges,
+  options: z.output<typeof BuildOptions>,
+  hooks: { signal?: AbortSignal; onProgress?: (progress: BuildProgress) => void },
+): Promise<BuildResult> {
+  if (!existsSync(join(folder, 'bundle'))) cpSync(bundleDir, join(folder, 'bundle'), { recursive: true });
+  const store = IndexStore.open(join(folder, 'index.sqlite'));
+  try {
+    const images = keptCatalogImages(listCatalogImages(catalog, options.dataset), changes);
+    const done = new Set(
+      (store.db.prepare('SELECT image_id FROM entries').all() as Array<{ image_id: string }>).map((r) => r.image_id),
+    );
+    const result: BuildResult = {
+      indexed: done.size,
+      resumed: resumed ? done.size : 0,
+      skipped: [],
+      interrupted: false,
+    };
+    const total = images.length + changes.added.length;
+    const report = (n: number) => hooks.onProgress?.({ stage: 'annotate', done: n, total });
+    report(done.size);
+    const todo = images.filter((image) => !done.has(image.imageId));
+    const pipeline = { annotator, store, options, result, report, signal: hooks.signal };
+    await annotateAll(todo, 'build', pipeline);
+    if (!result.interrupted) await annotateAll(applyChanges(store, changes), 'added', pipeline);
+    if (result.interrupted) return result;
+    const dimensions = await dimensionsOf(annotator, store);
+    writeMeta(store, annotator, dimensions);
+    const vectors = EMBEDDING_KINDS.map((kind) =>
+      buildVectorIndex(store, kind, dimensions, {}, (n, all) =>
+        hooks.onProgress?.({ stage: 'vectors', done: n, total: all }),
+      ),
+    );
+    // The switch, under the write lock: what was added or removed in the live index while this built is
+    // applied first (a few images), so that no write is lost with the generation it went to.
+    const lock = await retryWhileBusy(() => acquireWriteLock(indexDir), options.writeWaitMs);
+    try {
+      const latest = keepableChanges(liveChanges(indexDir), true);
+      await annotateAll(applyChanges(store, latest), 'added', { ...pipeline, signal: undefined });
+      const live = store.labels();
+      EMBEDDING_KINDS.forEach((kind, i) => {
+        const graph = vectors[i] as VectorIndex;
+        graph.keepOnly(live);
+        for (const label of live) if (!graph.has(label)) graph.add(label, store.embedding(label, kind) as Float32Array);
+        graph.save(vectorFile(folder, kind, 1));
+      });
+      store.setMeta('vectors_version', 1);
+      store.close();
+      return { ...result, generation: commitBuilding(indexDir) };
+    } finally {
+      lock.release();
+    }
+  } finally {
+    if (store.db.open) store.close();
   }
 }
 

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { ZodError } from 'zod';
 import { CxrError, cxrError, ERROR_CODES } from '../errors.js';
+import { diskFull } from '../store/disk-full.js';
 import { sqliteFault } from '../store/open-database.js';
 
 /** Unknown API routes answer in the same JSON shape as every other error. */
@@ -68,7 +69,7 @@ export function withoutPaths(error: CxrError): ReturnType<CxrError['toJSON']> {
 
 function asCxrError(error: unknown): CxrError {
   if (error instanceof CxrError) return error;
-  const fault = sqliteFault(error); // a damaged or read-only index file
+  const fault = sqliteFault(error) ?? diskFull(error, 'the index'); // a damaged, read-only or full index
   if (fault !== undefined) return fault;
   if (error instanceof multer.MulterError) {
     if (error.code === 'LIMIT_FILE_SIZE')

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { cxrError, isCxrError } from '../errors.js';
+import { diskFull } from './disk-full.js';
 import { isIndexFolder, recoverGeneration } from './index-builds.js';
 import { type EmbeddingKind, type IndexEntry, IndexStore } from './index-store.js';
 import { checkVector, DEFAULT_VECTOR_INDEX_OPTIONS, VectorIndex, type VectorIndexOptions } from './vector-index.js';
@@ -182,7 +183,7 @@ export class SearchIndex {
           rmSync(vectorFile(this.generation, kind, version), { force: true });
           rmSync(`${vectorFile(this.generation, kind, version)}.sum`, { force: true });
         }
-        throw error;
+        throw diskFull(error, 'the index') ?? error;
       }
       removeOtherVersions(this.generation, version);
       return result;

@@ -1,10 +1,11 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { cxrError, isCxrError } from '../errors.js';
 import { log } from '../log.js';
 import { replaceFileAtomically } from './atomic-file.js';
-import { checkHnswStructure } from './hnsw-structure.js';
+import { diskFullError, freeBytes } from './disk-full.js';
+import { checkHnswStructure, isHnswFileComplete } from './hnsw-structure.js';
 import { checkSidecar, sidecarOf, writeSidecar } from './integrity-sidecar.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -188,6 +189,7 @@ export class VectorIndex {
   save(path: string): void {
     replaceFileAtomically(path, (temporary) => {
       this.index.writeIndexSync(temporary);
+      if (!isHnswFileComplete(temporary)) throw shortWrite(temporary);
       writeSidecar(temporary, path);
     });
   }
@@ -239,6 +241,12 @@ function storedDimensions(path: string): number {
   const labelOffset = Number(header.readBigUInt64LE(32));
   const offsetData = Number(header.readBigUInt64LE(40));
   return (labelOffset - offsetData) / 4;
+}
+
+/** A file hnswlib wrote short: a full disk (DISK_FULL) when little space is left, else an error of its own. */
+function shortWrite(file: string): Error {
+  if (freeBytes(dirname(file)) < 16 * 1024 * 1024) return diskFullError(basename(file), 'the file was written short');
+  return new Error(`hnswlib wrote ${basename(file)} short, with space left on its disk`);
 }
 
 /** Marks a point deleted; one already marked (a file saved after its removal) stays as it is. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { cxrError, isCxrError } from '../errors.js';
 import { isAlive } from './atomic-file.js';
+import { diskFull } from './disk-full.js';
 
 /**
  * One writer at a time per index folder, across processes (`cxr add`, `cxr remove`, a server's writes, the switch of
@@ -37,7 +38,11 @@ export function acquireWriteLock(dir: string): WriteLock {
     if ((error as { code?: string }).code === 'SQLITE_BUSY') throw busy(dir);
     throw readOnly(error, dir);
   }
-  writeFileSync(`${file}.pid`, String(process.pid));
+  try {
+    writeFileSync(`${file}.pid`, String(process.pid));
+  } catch {
+    // only names the holder (a full disk, say): the lock holds without it, and the write itself will tell
+  }
   let held = true;
   return {
     release() {
@@ -96,6 +101,8 @@ function busy(dir: string) {
 
 function readOnly(error: unknown, dir: string) {
   if (isCxrError(error)) return error;
+  const full = diskFull(error, dir);
+  if (full !== undefined) return full;
   return cxrError('INDEX_READONLY', `cannot take the write lock of ${dir}: ${(error as Error).message}`, {
     path: dir,
   });
