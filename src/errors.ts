@@ -54,10 +54,17 @@ export const ERROR_CODES = {
   BUNDLE_CORRUPT: { status: 422, summary: 'The model bundle is incomplete or its contents do not match its hash.' },
   INDEX_NOT_FOUND: { status: 404, summary: 'No search index at the given path (run `cxr build`).' },
   INDEX_CORRUPT: { status: 500, summary: 'The search index is incomplete or inconsistent.' },
-  INDEX_BUSY: { status: 409, summary: 'Another build is writing this index.' },
+  INDEX_BUSY: {
+    status: 409,
+    summary: 'Another process (a build, `cxr add`/`remove`, a server) is writing this index; the message names it.',
+  },
   INDEX_READONLY: {
     status: 409,
     summary: 'The index cannot be written (or, in WAL mode, opened): its folder or file is read-only.',
+  },
+  DISK_FULL: {
+    status: 507,
+    summary: 'The disk holding the index is full: the write or build that met it was not kept; free space and retry.',
   },
   VECTOR_SIZE: { status: 400, summary: 'A vector has a different length than the index embeddings.' },
   QUERY_INVALID: { status: 400, summary: 'The query or its filters cannot be understood.' },

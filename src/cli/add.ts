@@ -5,11 +5,13 @@ import { loadBundle } from '../cascade/bundle/load.js';
 import { SearchEngine } from '../search/engine.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
 import { DEFAULT_INDEX } from './build.js';
+import { integerOption } from './shared-options.js';
 
 interface AddCliOptions extends BackendOptions {
   index: string;
   dataset: string;
   view?: string;
+  wait: string;
   json?: boolean;
 }
 
@@ -21,6 +23,7 @@ export function registerAddCommand(program: Command): void {
     .option('--index <dir>', 'the search index folder', DEFAULT_INDEX)
     .option('--dataset <name>', 'dataset name for the ids: <dataset>:<file name>', 'added')
     .option('--view <view>', 'the images’ view (PA, AP, LATERAL)')
+    .option('--wait <seconds>', 'how long to wait for another process writing the index (then INDEX_BUSY)', '10')
     .option('--json', 'machine-readable output')
     .action(async (images: string[], options: AddCliOptions) => {
       const engine = SearchEngine.open(options.index, {
@@ -28,6 +31,7 @@ export function registerAddCommand(program: Command): void {
           await selectBackend(backendRequest(options));
           return loadBundle(bundle);
         },
+        writeWaitMs: integerOption('wait', options.wait, 0, 3600) * 1000,
       });
       try {
         const ids = await engine.addImages(

@@ -6,6 +6,7 @@ import { type LoadOptions, loadBundle } from '../cascade/bundle/load.js';
 import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
 import { FORMATS, importFormat } from '../datasets/formats.js';
 import { type BuildOptions, type BuildResult, buildIndex } from '../indexer/build-index.js';
+import { keepableChanges, liveChanges } from '../indexer/kept-changes.js';
 import { mineLabels } from '../labels/mine.js';
 import { Catalog } from '../store/catalog.js';
 import { type BackendOptions, backendRequest, withBackendOption } from './backend-option.js';
@@ -36,6 +37,7 @@ interface BuildCliOptions extends BackendOptions, TrainingCliOptions {
   batch: string;
   beam: string;
   decodeThreads?: string;
+  dropAdded?: boolean;
   json?: boolean;
 }
 
@@ -60,9 +62,11 @@ export function registerBuildCommand(program: Command): void {
     .option('--min-cases <n>', 'images a pattern needs to become a class', '30')
     .option('--batch <n>', 'images per annotation batch', '32')
     .option('--decode-threads <n>', 'threads decoding images beside the model (default: cores - 1)')
+    .option('--drop-added', 'leave out images added since the last build whose files are gone (else refused)')
     .option('--json', 'machine-readable summary on stdout')
     .action(async (format: string | undefined, source: string | undefined, options: BuildCliOptions) => {
       const beam = beamOption(options.beam);
+      keepableChanges(liveChanges(options.index), options.dropAdded === true); // refused before import and training
       await selectBackend(backendRequest(options));
       const catalog = Catalog.open(format === undefined ? existingCatalogPath(options.catalog) : options.catalog);
       const controller = new AbortController();
@@ -79,6 +83,7 @@ export function registerBuildCommand(program: Command): void {
           {
             dataset,
             batchSize: integerOption('batch', options.batch, 1, 1024),
+            dropAdded: options.dropAdded === true,
             ...(options.decodeThreads === undefined
               ? {}
               : { decodeThreads: integerOption('decode-threads', options.decodeThreads, 1, 64) }),

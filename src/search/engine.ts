@@ -1,16 +1,17 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Annotation, Annotator } from '../cascade/annotator.js';
 import { decodingOf } from '../cascade/bundle/format.js';
 import type { DecodePool } from '../datasets/images/decode-pool.js';
 import { createUploadDecodePool, decodeInTurn } from '../datasets/images/upload-decode-pool.js';
-import { cxrError } from '../errors.js';
+import { cxrError, isCxrError } from '../errors.js';
 import { toIndexEntry } from '../indexer/entry.js';
 import { isIndexFolder } from '../store/index-builds.js';
 import type { EmbeddingKind, StoredEntry } from '../store/index-store.js';
 import { currentGeneration, SearchIndex } from '../store/search-index.js';
+import { retryWhileBusy } from '../store/write-lock.js';
 import { countFacets, type FacetCounts, imagesFilter, matchingFilter } from './facets.js';
-import { and, entryFilter, queryFilter, type SqlFilter } from './filter-sql.js';
+import { and, entryFilter, generatedPresent, queryFilter, type SqlFilter } from './filter-sql.js';
 import { reciprocalRankFusion } from './fusion.js';
 import { type HitConfidence, hitConfidence } from './hit-confidence.js';
 import { DEFAULT_IMAGE_PLANNER, type ImagePlan, type ImagePlannerOptions, nearestImages } from './image-search.js';
@@ -81,7 +82,14 @@ export interface EngineOptions {
    * every other request. 0 (default): decoded on this thread, which suits a one-off query.
    */
   decodeThreads?: number;
+  /**
+   * How long a write waits for another process's write (default 10 s; a write holds the lock for one SQLite
+   * transaction and two HNSW saves) before it answers INDEX_BUSY.
+   */
+  writeWaitMs?: number;
 }
+
+export const DEFAULT_WRITE_WAIT_MS = 10_000;
 
 export const MAX_K = 500;
 
@@ -90,7 +98,8 @@ export class SearchEngine {
   private annotatorPromise?: Promise<Annotator>;
   /** The pool decoding uploads, made with the annotator (its bundle says how images are resized). */
   private uploads?: DecodePool;
-  private diseases?: string[];
+  /** The index's diseases, and the generation and version they were read at (another process may write). */
+  private diseases?: { list: string[]; at: string };
   private readonly planner: ImagePlannerOptions;
   private current: SearchIndex;
   /** The index folder when opened through one (so a rebuilt index is followed), else undefined. */
@@ -124,7 +133,6 @@ export class SearchEngine {
     if (live === this.current.generation) return false;
     const previous = this.current;
     this.current = SearchIndex.open(this.folder);
-    this.diseases = undefined;
     // A generation annotated by another bundle needs that bundle to embed uploads comparably.
     if (this.current.store.meta('bundle_hash') !== previous.store.meta('bundle_hash')) void this.dropAnnotator();
     previous.close();
@@ -133,12 +141,12 @@ export class SearchEngine {
 
   /** Diseases the index knows (generated or stated), which the query parser resolves synonyms to. */
   vocabulary(): { diseases: string[] } {
-    this.diseases ??= (
-      this.index.store.db.prepare('SELECT DISTINCT disease FROM findings ORDER BY disease').all() as Array<{
-        disease: string;
-      }>
-    ).map((row) => row.disease);
-    return { diseases: this.diseases };
+    const at = `${this.index.generation}@${this.index.version()}`;
+    if (this.diseases?.at !== at) {
+      const rows = this.index.store.db.prepare('SELECT DISTINCT disease FROM findings ORDER BY disease').all();
+      this.diseases = { list: (rows as Array<{ disease: string }>).map((row) => row.disease), at };
+    }
+    return { diseases: this.diseases.list };
   }
 
   parse(text: string, filters: FilterFields = {}): ParsedQuery {
@@ -279,19 +287,66 @@ export class SearchEngine {
           ),
         )
       : await annotator.annotate(images.map((image) => image.file));
-    const entries = images.map((image, i) =>
-      toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
-    );
-    this.index.add(entries);
-    this.diseases = undefined;
+    const entries = images.map((image, i) => ({
+      ...toIndexEntry({ ...image, truth: { annotations: [], findings: [] } }, annotations[i] as Annotation),
+      origin: 'added' as const, // kept by a rebuild (src/indexer/kept-changes.ts)
+    }));
+    await this.writing(() => this.index.add(entries));
     return entries.map((e) => e.imageId);
   }
 
-  /** Removes images by id; returns those that were indexed. */
-  removeImages(imageIds: string[]): string[] {
-    const removed = this.index.remove(imageIds);
-    this.diseases = undefined;
+  /**
+   * Removes images by id; returns those that were indexed. An uploaded image's file (in the index folder's
+   * `uploads/`) is deleted with it: it is the user's patient image, kept only for the entry. Files of an imported
+   * collection, and files `cxr add` was given, are the user's own and never touched.
+   */
+  async removeImages(imageIds: string[]): Promise<string[]> {
+    const files = new Map(imageIds.map((id) => [id, this.uploadedFile(id)]));
+    const removed = await this.writing(() => this.index.remove(imageIds));
+    for (const id of removed) {
+      const file = files.get(id);
+      if (file !== undefined) rmSync(file, { force: true });
+    }
     return removed;
+  }
+
+  /** The folder uploads over HTTP are kept in (`<index>/uploads`). */
+  get uploadsDir(): string {
+    return resolve(dirname(this.index.generation), 'uploads');
+  }
+
+  /** The uploaded file an entry has, if it has one (not a file of the imported collection, nor one `cxr add` read). */
+  uploadedFile(imageId: string): string | undefined {
+    const label = this.index.store.labelOf(imageId);
+    const file = label === undefined ? undefined : this.index.store.entries([label])[0]?.file;
+    return file !== undefined && dirname(resolve(file)) === resolve(this.uploadsDir) ? file : undefined;
+  }
+
+  /**
+   * A write, retried while another process holds the write lock (up to writeWaitMs). A write that finds its
+   * generation replaced by a build follows the folder to the new one and is made there.
+   */
+  private writing<T>(write: () => T): Promise<T> {
+    return retryWhileBusy(() => {
+      try {
+        return write();
+      } catch (error) {
+        if (!isCxrError(error, 'INDEX_BUSY') || error.details.rebuilt !== true) throw error;
+        const bundle = this.index.store.meta('bundle_hash');
+        if (!this.followCurrent()) throw error;
+        if (this.index.store.meta('bundle_hash') !== bundle) {
+          throw cxrError(
+            'INDEX_BUSY',
+            'the index was rebuilt with another model while this write was prepared; make it again',
+            {
+              rebuilt: true,
+              retry: false,
+            },
+          );
+        }
+        return write();
+      }
+    }, this.options.writeWaitMs ?? DEFAULT_WRITE_WAIT_MS);
   }
 
   async close(): Promise<void> {

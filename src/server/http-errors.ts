@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { ZodError } from 'zod';
 import { CxrError, cxrError, ERROR_CODES } from '../errors.js';
+import { diskFull } from '../store/disk-full.js';
 import { sqliteFault } from '../store/open-database.js';
 
 /** Unknown API routes answer in the same JSON shape as every other error. */
@@ -31,6 +32,7 @@ export function errorHandler(log: (line: string) => void): ErrorRequestHandler {
       log(`${request.method} ${request.path}: ${known.code}: ${known.message}`);
     }
     if (known.code === 'DECODE_BUSY') response.setHeader('Retry-After', String(known.details.retryAfter ?? 1));
+    if (known.code === 'INDEX_BUSY' && known.details.retry !== false) response.setHeader('Retry-After', '1');
     if (response.headersSent) {
       response.destroy(); // a streamed answer failed half way: nothing sound can be added to it
       return;
@@ -67,7 +69,7 @@ export function withoutPaths(error: CxrError): ReturnType<CxrError['toJSON']> {
 
 function asCxrError(error: unknown): CxrError {
   if (error instanceof CxrError) return error;
-  const fault = sqliteFault(error); // a damaged or read-only index file
+  const fault = sqliteFault(error) ?? diskFull(error, 'the index'); // a damaged, read-only or full index
   if (fault !== undefined) return fault;
   if (error instanceof multer.MulterError) {
     if (error.code === 'LIMIT_FILE_SIZE')

@@ -1,9 +1,65 @@
-import { ERROR_CODES } from '../errors.js';
+import { ERROR_CODES, type ErrorCode } from '../errors.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const error = { $ref: '#/components/schemas/Error' };
-const errors = (...codes: number[]) =>
-  Object.fromEntries(codes.map((status) => [String(status), { description: 'error', content: json(error) }]));
+/**
+ * Error answers by status, each naming the catalogue's codes it carries; a status that asks the client to retry
+ * documents its Retry-After. Every /api route can also answer what any request can meet (COMMON).
+ */
+const COMMON: ErrorCode[] = ['REQUEST_INVALID', 'URL_TOO_LONG', 'HEADERS_TOO_LARGE', 'ROUTE_NOT_FOUND', 'INTERNAL'];
+const RETRIED: ErrorCode[] = ['DECODE_BUSY', 'INDEX_BUSY'];
+const errors = (...codes: ErrorCode[]) => {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of [...COMMON, ...codes]) {
+    const status = ERROR_CODES[code].status;
+    byStatus.set(status, [...new Set([...(byStatus.get(status) ?? []), code])]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, named]) => [
+      String(status),
+      {
+        description: named.map((code) => `${code}: ${ERROR_CODES[code].summary}`).join(' | '),
+        content: json(error),
+        ...(named.some((code) => RETRIED.includes(code))
+          ? {
+              headers: {
+                'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer' } },
+              },
+            }
+          : {}),
+      },
+    ]),
+  );
+};
+/** What an index read can meet: a damaged file, a read-only folder a WAL file needs. */
+const READ: ErrorCode[] = ['INDEX_CORRUPT', 'INDEX_READONLY'];
+/** A JSON body: too large (1 MB), an encoding or charset not read. */
+const JSON_BODY: ErrorCode[] = ['UPLOAD_TOO_LARGE', 'REQUEST_UNSUPPORTED'];
+/** An uploaded image, decoded in a child process behind a bounded queue, read by the index's bundle. */
+const UPLOAD: ErrorCode[] = [
+  'UPLOAD_TOO_LARGE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_UNSUPPORTED',
+  'DICOM_COMPRESSED_UNSUPPORTED',
+  'REQUEST_UNSUPPORTED',
+  'IMAGE_CORRUPT',
+  'IMAGE_DECODE_LIMIT',
+  'DECODE_BUSY',
+  'BUNDLE_CORRUPT',
+  'BUNDLE_NOT_FOUND',
+  'BACKEND_UNAVAILABLE',
+];
+/** A change to the index: the token, one writer at a time (waited for, then INDEX_BUSY), a full disk. */
+const WRITE: ErrorCode[] = ['UNAUTHORIZED', 'FORBIDDEN', 'INDEX_BUSY', 'INDEX_READONLY', 'DISK_FULL'];
+/** A stored image rendered: its entry, its file. */
+const RENDER: ErrorCode[] = [
+  'ENTRY_NOT_FOUND',
+  'IMAGE_MISSING',
+  'IMAGE_CORRUPT',
+  'IMAGE_UNSUPPORTED',
+  'IMAGE_TOO_LARGE',
+];
+const SEARCH: ErrorCode[] = ['QUERY_INVALID', 'VECTOR_SIZE', 'ENTRY_NOT_FOUND', ...READ];
 const image = {
   'multipart/form-data': {
     schema: {
@@ -160,6 +216,11 @@ const FINDING_SCHEMAS = {
         },
       },
       report: { type: 'string' },
+      origin: {
+        type: 'string',
+        enum: ['build', 'added'],
+        description: 'added: added after the build (cxr add, POST /api/images); a rebuild annotates it again',
+      },
       addedAt: { type: 'string' },
       neighbours: { type: 'array', items: { $ref: '#/components/schemas/SearchHit' } },
     },
@@ -186,7 +247,10 @@ export const OPENAPI = {
   info: { title: 'cxr-search', version: '0.1.0', description: 'Semantic search over chest X-ray collections.' },
   paths: {
     '/api/health': {
-      get: { summary: 'Index status', responses: { 200: { description: 'ok', content: json({ type: 'object' }) } } },
+      get: {
+        summary: 'Index status',
+        responses: { 200: { description: 'ok', content: json({ type: 'object' }) }, ...errors(...READ) },
+      },
     },
     '/api/search': {
       get: {
@@ -199,7 +263,7 @@ export const OPENAPI = {
           { name: 'embedding', in: 'query', schema: { type: 'string', enum: ['first', 'final'] } },
           ...filters,
         ],
-        responses: { 200: searchResponse, ...errors(400, 404) },
+        responses: { 200: searchResponse, ...errors(...SEARCH) },
       },
       post: {
         summary: 'Search with a JSON body: text, filters, like or a raw embedding vector',
@@ -217,14 +281,14 @@ export const OPENAPI = {
             },
           }),
         },
-        responses: { 200: searchResponse, ...errors(400, 404) },
+        responses: { 200: searchResponse, ...errors(...SEARCH, ...JSON_BODY) },
       },
     },
     '/api/search/image': {
       post: {
         summary: 'Search by an uploaded image, optionally with text (q) and filters (a JSON object string)',
         requestBody: { content: image },
-        responses: { 200: searchResponse, ...errors(400, 413, 415, 422) },
+        responses: { 200: searchResponse, ...errors(...SEARCH, ...UPLOAD) },
       },
     },
     '/api/annotate': {
@@ -233,7 +297,7 @@ export const OPENAPI = {
         requestBody: { content: image },
         responses: {
           200: { description: 'annotation', content: json({ $ref: '#/components/schemas/Annotation' }) },
-          ...errors(400, 413, 415, 422),
+          ...errors(...UPLOAD, ...READ),
         },
       },
     },
@@ -259,7 +323,7 @@ export const OPENAPI = {
         },
         responses: {
           201: { description: 'added', content: json({ type: 'object' }) },
-          ...errors(400, 401, 403, 413, 415, 422),
+          ...errors(...WRITE, ...UPLOAD, ...READ),
         },
       },
     },
@@ -269,47 +333,53 @@ export const OPENAPI = {
         parameters: [id],
         responses: {
           200: { description: 'record', content: json({ $ref: '#/components/schemas/ImageRecord' }) },
-          ...errors(400, 404),
+          ...errors('ENTRY_NOT_FOUND', ...READ),
         },
       },
       delete: {
         summary: 'Remove an image (bearer token)',
         security: [{ bearer: [] }],
         parameters: [id],
-        responses: { 200: { description: 'removed', content: json({ type: 'object' }) }, ...errors(401, 403, 404) },
+        responses: {
+          200: { description: 'removed', content: json({ type: 'object' }) },
+          ...errors(...WRITE, 'ENTRY_NOT_FOUND', ...READ),
+        },
       },
     },
     '/api/images/{id}/thumbnail': {
       get: {
         summary: 'PNG, at most 256 px',
         parameters: [id],
-        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors(403, 404) },
+        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors('IMAGE_OUTSIDE_DATASET', ...RENDER, ...READ) },
       },
     },
     '/api/images/{id}/full': {
       get: {
         summary: 'PNG, at most 2048 px',
         parameters: [id],
-        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors(403, 404) },
+        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors('IMAGE_OUTSIDE_DATASET', ...RENDER, ...READ) },
       },
     },
     '/api/vocabulary': {
       get: {
         summary: 'Diseases, sides, severities, locations, abbreviations, fields',
-        responses: { 200: { description: 'vocabulary', content: json({ type: 'object' }) } },
+        responses: { 200: { description: 'vocabulary', content: json({ type: 'object' }) }, ...errors(...READ) },
       },
     },
     '/api/facets': {
       get: {
         summary: 'Counts per facet over what a query matches',
         parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }, ...filters],
-        responses: { 200: { description: 'facets', content: json({ type: 'object' }) }, ...errors(400) },
+        responses: {
+          200: { description: 'facets', content: json({ type: 'object' }) },
+          ...errors('QUERY_INVALID', ...READ),
+        },
       },
     },
     '/api/openapi.json': {
       get: {
         summary: 'This document',
-        responses: { 200: { description: 'OpenAPI 3', content: json({ type: 'object' }) } },
+        responses: { 200: { description: 'OpenAPI 3', content: json({ type: 'object' }) }, ...errors() },
       },
     },
   },

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { cxrError } from '../errors.js';
 
 /** hnswlib's header: six size_t, maxlevel (int), enterpoint (uint32), maxM, maxM0, M (size_t), mult (double), ef. */
@@ -78,5 +78,33 @@ export function checkHnswStructure(path: string, dimensions: number): void {
         if ((levels[neighbour] as number) < level) throw corrupt(`a level-${level} neighbour below that level`);
       }
     }
+  }
+}
+
+/**
+ * Whether an hnswlib file just written is whole: its level-0 block as long as its header says and its upper link
+ * lists ending exactly at the end of the file. hnswlib writes through an unchecked ofstream, so a full disk gives a
+ * short file and no error. Reads the header and the upper links only (a few bytes an element), not the vectors.
+ */
+export function isHnswFileComplete(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const header = Buffer.alloc(HEADER_BYTES);
+    if (readSync(fd, header, 0, HEADER_BYTES, 0) < HEADER_BYTES) return false;
+    const count = Number(header.readBigUInt64LE(16));
+    const perElement = Number(header.readBigUInt64LE(24));
+    const level0End = HEADER_BYTES + count * perElement;
+    if (level0End > size) return false;
+    const links = Buffer.alloc(size - level0End);
+    if (readSync(fd, links, 0, links.length, level0End) < links.length) return false;
+    let at = 0;
+    for (let i = 0; i < count; i++) {
+      if (at + 4 > links.length) return false;
+      at += 4 + links.readUInt32LE(at);
+    }
+    return at === links.length;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -54,11 +54,16 @@ export interface IndexEntry {
   fromReport?: { annotations: string[]; findings: Finding[] };
   report?: string;
   embeddings: { first: Float32Array; final: Float32Array };
+  /** `added`: added after the build (cxr add, POST /api/images), which a rebuild annotates again; default `build`. */
+  origin?: EntryOrigin;
 }
 
+export type EntryOrigin = 'build' | 'added';
+
 /** An entry as stored, with its label; without its embeddings (read those with `embedding`). */
-export interface StoredEntry extends Omit<IndexEntry, 'embeddings' | 'fromReport' | 'root'> {
+export interface StoredEntry extends Omit<IndexEntry, 'embeddings' | 'fromReport' | 'root' | 'origin'> {
   label: number;
+  origin: EntryOrigin;
   fromReport: { annotations: string[]; findings: Finding[] };
   addedAt: string;
 }
@@ -84,6 +89,7 @@ interface EntryRow {
   truth: string;
   from_report: string;
   report: string | null;
+  origin: EntryOrigin;
   added_at: string;
 }
 
@@ -166,15 +172,17 @@ export class IndexStore {
   /** Writes an entry (replacing one with the same image id) and returns its new label and the label it replaced. */
   upsert(entry: IndexEntry): { label: number; replaced?: number } {
     this.writable();
-    const replaced = this.remove(entry.imageId);
+    const replaced = this.deleteEntry(entry.imageId);
+    this.sql('DELETE FROM removed_images WHERE image_id = ?').run(entry.imageId);
     const label = Number(this.meta('next_label') ?? '1');
     this.setMeta('next_label', label + 1);
     const g = entry.generated;
     const stored = storedFile(this.db, this.folder, entry);
     this.sql(
       `INSERT INTO entries (label, image_id, dataset, study_id, file, root, view, split, sequence, disease, side, severity,
-           locations, confidence, reading_confidence, alternatives, truth, from_report, report, first, final, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           locations, confidence, reading_confidence, alternatives, truth, from_report, report, first, final, origin,
+           added_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       label,
       entry.imageId,
@@ -197,6 +205,7 @@ export class IndexStore {
       entry.report ?? null,
       toBlob(entry.embeddings.first),
       toBlob(entry.embeddings.final),
+      entry.origin ?? 'build',
       new Date().toISOString(),
     );
     const insertFinding = this.sql(
@@ -224,14 +233,51 @@ export class IndexStore {
     return { label, replaced };
   }
 
-  /** Removes an image; returns the label it had, or undefined when it was not indexed. */
+  /**
+   * Removes an image; returns the label it had, or undefined when it was not indexed. The removal is recorded
+   * (removed_images), so that a rebuild does not index it again from the catalog.
+   */
   remove(imageId: string): number | undefined {
+    const label = this.deleteEntry(imageId);
+    if (label !== undefined) {
+      this.sql(
+        'INSERT INTO removed_images (image_id, removed_at) VALUES (?, ?) ON CONFLICT(image_id) DO UPDATE SET removed_at = excluded.removed_at',
+      ).run(imageId, new Date().toISOString());
+    }
+    return label;
+  }
+
+  /** Ids removed since the build (or carried over from the builds before). */
+  removedImages(): Set<string> {
+    return new Set(this.sql('SELECT image_id FROM removed_images').pluck().all() as string[]);
+  }
+
+  /** Records removals without entries (a build carrying over the removals of the generation before). */
+  recordRemoved(imageIds: Iterable<string>): void {
+    this.writable();
+    const insert = this.sql('INSERT OR IGNORE INTO removed_images (image_id, removed_at) VALUES (?, ?)');
+    for (const id of imageIds) insert.run(id, new Date().toISOString());
+  }
+
+  /** The entries added after their build (origin `added`), without embeddings. */
+  addedEntries(): StoredEntry[] {
+    return this.entries(
+      this.sql("SELECT label FROM entries WHERE origin = 'added' ORDER BY label").pluck().all() as number[],
+    );
+  }
+
+  private deleteEntry(imageId: string): number | undefined {
     this.writable();
     const label = this.labelOf(imageId);
     if (label === undefined) return undefined;
     this.sql('DELETE FROM entries_text WHERE rowid = ?').run(label);
     this.sql('DELETE FROM entries WHERE label = ?').run(label);
     return label;
+  }
+
+  /** Every entry's label (what the HNSW indexes must hold, and nothing else). */
+  labels(): Set<number> {
+    return new Set(this.sql('SELECT label FROM entries').pluck().all() as number[]);
   }
 
   labelOf(imageId: string): number | undefined {
@@ -244,7 +290,7 @@ export class IndexStore {
     // Every column but the two embeddings: a hit never shows them, and they are most of a row's bytes.
     const rows = this.sql(
       `SELECT label, image_id, dataset, study_id, file, root, ${ROOT_DIR_SQL}, view, split, sequence, disease, side,
-         severity, locations, confidence, reading_confidence, alternatives, truth, from_report, report, added_at
+         severity, locations, confidence, reading_confidence, alternatives, truth, from_report, report, origin, added_at
        FROM entries e WHERE label IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(labels)) as EntryRow[];
     const findings = this.sql(
@@ -357,6 +403,7 @@ function toEntry(row: EntryRow, findings: FindingRow[]): StoredEntry {
       findings: own.filter((f) => f.source === 'report').map(asFinding),
     },
     ...(row.report === null ? {} : { report: row.report }),
+    origin: row.origin,
     addedAt: row.added_at,
   };
 }

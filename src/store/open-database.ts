@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import Database from 'better-sqlite3';
 import { type CxrError, cxrError, isCxrError } from '../errors.js';
 import { log } from '../log.js';
+import { diskFullError } from './disk-full.js';
 import { INDEX_MIGRATIONS_DIR, listMigrations, migrate } from './migrations.js';
 
 /**
@@ -103,7 +104,7 @@ function corrupt(path: string, reason: string): CxrError {
 /**
  * A SQLite error that says the index file itself is at fault, as a CxrError: damaged (SQLITE_CORRUPT, NOTADB) is
  * INDEX_CORRUPT, a read-only file or folder that a write needs (READONLY, CANTOPEN on a write) is INDEX_READONLY.
- * Anything else (a bug, a full disk) is undefined: the caller rethrows it as it was.
+ * A full disk (SQLITE_FULL) is DISK_FULL. Anything else (a bug) is undefined: the caller rethrows it as it was.
  */
 export function sqliteFault(error: unknown, path?: string): CxrError | undefined {
   if (isCxrError(error)) return error;
@@ -118,6 +119,7 @@ export function sqliteFault(error: unknown, path?: string): CxrError | undefined
       details,
     );
   }
+  if (code === 'SQLITE_FULL') return diskFullError(file, code);
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
     return cxrError(
       'INDEX_READONLY',

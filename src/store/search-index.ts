@@ -1,9 +1,11 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { cxrError } from '../errors.js';
+import { cxrError, isCxrError } from '../errors.js';
+import { diskFull } from './disk-full.js';
 import { isIndexFolder, recoverGeneration } from './index-builds.js';
 import { type EmbeddingKind, type IndexEntry, IndexStore } from './index-store.js';
-import { DEFAULT_VECTOR_INDEX_OPTIONS, VectorIndex, type VectorIndexOptions } from './vector-index.js';
+import { checkVector, DEFAULT_VECTOR_INDEX_OPTIONS, VectorIndex, type VectorIndexOptions } from './vector-index.js';
+import { withWriteLock } from './write-lock.js';
 
 /**
  * A search index folder holds generations; `CURRENT` names the live one. A build writes a new generation beside
@@ -38,16 +40,29 @@ export function vectorFile(generation: string, kind: EmbeddingKind, version: num
   return join(generation, `${kind}.${version}.hnsw`);
 }
 
+/** Above this share of removed points still in an HNSW graph, a write compacts it (rebuilds it from SQLite). */
+export const COMPACT_DELETED_SHARE = 0.2;
+
 /**
  * An open index generation: its SQLite store and its two HNSW indexes, kept in step by `add` and `remove`. Each
  * HNSW index is read on first use, so opening is quick and a server that only ever compares final embeddings
  * never reads the first CNN's.
+ *
+ * Several processes may have one generation open (a server, `cxr add`, `cxr remove`): writes take the index
+ * folder's write lock (write-lock.ts), and every use of an HNSW index first checks the store's `vectors_version`, so
+ * a reader whose HNSW another process has since rewritten reads the new file before answering, and a writer never
+ * saves an HNSW built on a version it no longer holds. A write saves both HNSW files at the new version before its
+ * SQLite transaction commits: whoever sees the new version finds its files.
  */
 export class SearchIndex {
-  private readonly loaded: Partial<Record<EmbeddingKind, VectorIndex>> = {};
+  private readonly loaded: Partial<Record<EmbeddingKind, { vectors: VectorIndex; version: number }>> = {};
 
   private constructor(
     readonly generation: string,
+    /** The folder whose write lock guards this generation: the index folder, or the generation opened alone. */
+    readonly lockDir: string,
+    /** The index folder when opened through one: a write checks that this generation is still the live one. */
+    private readonly folder: string | undefined,
     readonly store: IndexStore,
     readonly dimensions: number,
     private readonly vectorOptions: Partial<VectorIndexOptions>,
@@ -55,7 +70,8 @@ export class SearchIndex {
 
   /** Opens the live generation of an index folder (or a generation folder itself). */
   static open(dir: string, options: Partial<VectorIndexOptions> = {}): SearchIndex {
-    const generation = isIndexFolder(dir) ? currentGeneration(dir) : dir;
+    const folder = isIndexFolder(dir) ? dir : undefined;
+    const generation = folder === undefined ? dir : currentGeneration(dir);
     if (!existsSync(join(generation, 'index.sqlite'))) {
       throw cxrError('INDEX_NOT_FOUND', `no search index at ${dir} (build one with \`cxr build\`)`, { path: dir });
     }
@@ -65,98 +81,161 @@ export class SearchIndex {
       store.close();
       throw cxrError('INDEX_CORRUPT', `index ${generation} does not record its embedding size`, { path: generation });
     }
-    return new SearchIndex(generation, store, dimensions, options);
+    return new SearchIndex(generation, folder ?? generation, folder, store, dimensions, options);
   }
 
-  /** The HNSW index of one CNN's embeddings (loaded, or rebuilt from SQLite, on first use). */
+  /** The version of the HNSW files the store's entries match (every write moves it on). */
+  version(): number {
+    return Number(this.store.meta('vectors_version') ?? '0');
+  }
+
+  /**
+   * The HNSW index of one CNN's embeddings at the store's current version: loaded (or rebuilt from SQLite) on first
+   * use, and read again when another process has written a newer version since.
+   */
   vectors(kind: EmbeddingKind): VectorIndex {
-    // Read once: every image query comes through here.
-    this.loaded[kind] ??= loadOrRebuild(
-      this.store,
-      this.generation,
-      kind,
-      Number(this.store.meta('vectors_version') ?? '0'),
-      this.dimensions,
-      this.vectorOptions,
-    );
-    return this.loaded[kind];
+    const version = this.version();
+    const held = this.loaded[kind];
+    if (held !== undefined && held.version === version) return held.vectors;
+    this.loaded[kind] = this.loadVectors(kind);
+    return this.loaded[kind].vectors;
   }
 
   get bundleDir(): string {
     return join(this.generation, 'bundle');
   }
 
-  /** Adds or replaces entries: SQLite first (one transaction), then both HNSW files at a new version. */
+  /**
+   * Adds or replaces entries, holding the write lock: SQLite and both HNSW files move to a new version together
+   * (INDEX_BUSY when another process is writing; see retryWhileBusy).
+   */
   add(entries: IndexEntry[]): number[] {
     for (const entry of entries) {
-      for (const kind of EMBEDDING_KINDS) this.vectors(kind).checkVector(entry.embeddings[kind]);
+      for (const kind of EMBEDDING_KINDS) checkVector(entry.embeddings[kind], this.dimensions);
     }
-    const written = this.store.transaction(() => {
-      const results = entries.map((entry) => this.store.upsert(entry));
-      this.bumpVersion();
-      return results;
+    return this.write(() => {
+      const written = entries.map((entry) => this.store.upsert(entry));
+      return {
+        result: written.map((w) => w.label),
+        apply: (vectors, kind) => {
+          written.forEach(({ label, replaced }, i) => {
+            if (replaced !== undefined) vectors.remove(replaced);
+            vectors.add(label, (entries[i] as IndexEntry).embeddings[kind]);
+          });
+        },
+      };
     });
-    written.forEach(({ label, replaced }, i) => {
-      const entry = entries[i] as IndexEntry;
-      for (const kind of EMBEDDING_KINDS) {
-        if (replaced !== undefined) this.vectors(kind).remove(replaced);
-        this.vectors(kind).add(label, entry.embeddings[kind]);
-      }
-    });
-    this.saveVectors();
-    return written.map((w) => w.label);
   }
 
-  /** Removes images by id; returns the ids that were indexed. */
+  /** Removes images by id, holding the write lock; returns the ids that were indexed. */
   remove(imageIds: string[]): string[] {
-    for (const kind of EMBEDDING_KINDS) this.vectors(kind); // loaded at the version they were saved at
-    const removed = this.store.transaction(() => {
-      const labels = imageIds.map((id) => ({ id, label: this.store.remove(id) }));
-      this.bumpVersion();
-      return labels;
+    return this.write(() => {
+      const removed = imageIds
+        .map((id) => ({ id, label: this.store.remove(id) }))
+        .filter((r): r is { id: string; label: number } => r.label !== undefined);
+      return {
+        result: removed.map((r) => r.id),
+        apply: (vectors) => {
+          for (const { label } of removed) vectors.remove(label);
+        },
+      };
     });
-    for (const { label } of removed) {
-      if (label === undefined) continue;
-      for (const kind of EMBEDDING_KINDS) this.vectors(kind).remove(label);
-    }
-    this.saveVectors();
-    return removed.filter((r) => r.label !== undefined).map((r) => r.id);
   }
 
   close(): void {
     this.store.close();
   }
 
-  private bumpVersion(): void {
-    this.store.setMeta('vectors_version', Number(this.store.meta('vectors_version') ?? '0') + 1);
+  /**
+   * One write: under the lock, in one SQLite transaction, `change` edits the store and says how each HNSW index
+   * follows; both are saved at the new version before the transaction commits. Anything failing rolls SQLite back
+   * and drops the HNSW indexes in memory (read again from the files of the version that stays).
+   */
+  private write<T>(change: () => { result: T; apply: (vectors: VectorIndex, kind: EmbeddingKind) => void }): T {
+    return withWriteLock(this.lockDir, () => {
+      this.checkLive();
+      const current = Object.fromEntries(EMBEDDING_KINDS.map((kind) => [kind, this.vectors(kind)])) as Record<
+        EmbeddingKind,
+        VectorIndex
+      >;
+      const version = this.version() + 1;
+      let result: T;
+      try {
+        result = this.store.transaction(() => {
+          const { result, apply } = change();
+          this.store.setMeta('vectors_version', version);
+          for (const kind of EMBEDDING_KINDS) {
+            let vectors = current[kind];
+            apply(vectors, kind);
+            if (vectors.deleted > COMPACT_DELETED_SHARE * (vectors.size + vectors.deleted)) {
+              // Compacted from what this transaction is about to commit: a fresh graph without removed points.
+              vectors = buildVectorIndex(this.store, kind, this.dimensions, this.vectorOptions);
+            }
+            vectors.save(vectorFile(this.generation, kind, version));
+            this.loaded[kind] = { vectors, version };
+          }
+          return result;
+        });
+      } catch (error) {
+        // Rolled back: the files saved for the version that did not happen go, and so do the graphs in memory.
+        for (const kind of EMBEDDING_KINDS) {
+          delete this.loaded[kind];
+          rmSync(vectorFile(this.generation, kind, version), { force: true });
+          rmSync(`${vectorFile(this.generation, kind, version)}.sum`, { force: true });
+        }
+        throw diskFull(error, 'the index') ?? error;
+      }
+      removeOtherVersions(this.generation, version);
+      return result;
+    });
   }
 
-  /** Writes both HNSW files at the store's version, then deletes older versions. */
-  private saveVectors(): void {
-    const version = Number(this.store.meta('vectors_version'));
-    for (const kind of EMBEDDING_KINDS) this.vectors(kind).save(vectorFile(this.generation, kind, version));
-    removeOtherVersions(this.generation, version);
+  /** A write to a generation that a build has since replaced would be lost with it: the caller reopens the index. */
+  private checkLive(): void {
+    if (this.folder === undefined || currentGeneration(this.folder) === this.generation) return;
+    throw cxrError('INDEX_BUSY', `the index at ${this.folder} was rebuilt since it was opened; open it again`, {
+      rebuilt: true,
+      retry: false,
+    });
+  }
+
+  /**
+   * Loads the HNSW file matching the store's version, its points narrowed to the store's labels (a file saved after
+   * removes still lists them, marked deleted). A crash between the HNSW write and the SQLite commit, or a damaged
+   * file, leaves no usable file: the index is then rebuilt from the embeddings SQLite holds, read in one
+   * transaction with the version, and saved when no other process is writing (else kept in memory).
+   */
+  private loadVectors(kind: EmbeddingKind): { vectors: VectorIndex; version: number } {
+    for (;;) {
+      const { version, live } = this.store.db.transaction(() => ({
+        version: this.version(),
+        live: this.store.labels(),
+      }))();
+      const file = vectorFile(this.generation, kind, version);
+      const loaded = VectorIndex.loadIfSound(file, this.dimensions, this.vectorOptions); // undefined: missing or damaged (logged)
+      if (loaded?.keepOnly(live)) return { vectors: loaded, version };
+      if (this.version() !== version) continue; // a writer moved on while this was read: read its files
+      const rebuilt = this.store.db.transaction(() => ({
+        version: this.version(),
+        vectors: buildVectorIndex(this.store, kind, this.dimensions, this.vectorOptions),
+      }))();
+      saveIfUnchanged(this, kind, rebuilt);
+      return rebuilt;
+    }
   }
 }
 
-/**
- * Loads the HNSW file matching the store's version. A crash between a committed SQLite change and the HNSW write
- * leaves no such file: the index is then rebuilt from the embeddings SQLite holds, and saved.
- */
-function loadOrRebuild(
-  store: IndexStore,
-  generation: string,
-  kind: EmbeddingKind,
-  version: number,
-  dimensions: number,
-  options: Partial<VectorIndexOptions>,
-): VectorIndex {
-  const file = vectorFile(generation, kind, version);
-  const loaded = VectorIndex.loadIfSound(file, dimensions, options); // undefined: missing or damaged (logged)
-  if (loaded !== undefined && loaded.size === store.count()) return loaded;
-  const vectors = buildVectorIndex(store, kind, dimensions, options);
-  vectors.saveIfWritable(file);
-  return vectors;
+/** Saves a rebuilt HNSW index when its version is still the store's and no one else is writing (else: memory only). */
+function saveIfUnchanged(index: SearchIndex, kind: EmbeddingKind, rebuilt: { vectors: VectorIndex; version: number }) {
+  try {
+    withWriteLock(index.lockDir, () => {
+      if (index.version() === rebuilt.version) {
+        rebuilt.vectors.saveIfWritable(vectorFile(index.generation, kind, rebuilt.version));
+      }
+    });
+  } catch (error) {
+    if (!isCxrError(error, 'INDEX_BUSY') && !isCxrError(error, 'INDEX_READONLY')) throw error;
+  }
 }
 
 export function buildVectorIndex(

@@ -1,10 +1,11 @@
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import hnswlib from 'hnswlib-node';
 import { cxrError, isCxrError } from '../errors.js';
 import { log } from '../log.js';
 import { replaceFileAtomically } from './atomic-file.js';
-import { checkHnswStructure } from './hnsw-structure.js';
+import { diskFullError, freeBytes } from './disk-full.js';
+import { checkHnswStructure, isHnswFileComplete } from './hnsw-structure.js';
 import { checkSidecar, sidecarOf, writeSidecar } from './integrity-sidecar.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -56,6 +57,7 @@ export class VectorIndex {
       m: resolved.m,
       efConstruction: resolved.efConstruction,
       randomSeed: resolved.seed,
+      allowReplaceDeleted: true,
     });
     vectors.index.setEf(resolved.efSearch);
     return vectors;
@@ -76,7 +78,7 @@ export class VectorIndex {
     }
     const vectors = new VectorIndex(dimensions, { ...DEFAULT_VECTOR_INDEX_OPTIONS, ...options });
     try {
-      vectors.index.readIndexSync(path);
+      vectors.index.readIndexSync(path, true); // deleted points' slots are reused by later adds
     } catch (error) {
       throw cxrError('INDEX_CORRUPT', `vector index file ${path} cannot be read: ${(error as Error).message}`, {
         path,
@@ -97,17 +99,46 @@ export class VectorIndex {
     return this.labels.size;
   }
 
+  /**
+   * Points still in the graph whose labels were removed. hnswlib only marks a removed point; its slot is reused by
+   * the next add (replaceDeleted), so at a constant size the count stays small and the file does not grow.
+   */
+  get deleted(): number {
+    return this.index.getCurrentCount() - this.labels.size;
+  }
+
   has(label: number): boolean {
     return this.labels.has(label);
   }
 
+  /**
+   * Keeps the listed labels and marks every other point of a loaded file deleted: a saved file lists its removed
+   * points among its ids (hnswlib's getIdsList counts them), and only the store says which are live. Returns false
+   * when a live label is missing from the file, which then does not match the store.
+   */
+  keepOnly(live: Set<number>): boolean {
+    const ids = this.index.getIdsList();
+    this.labels.clear();
+    for (const label of ids) {
+      if (live.has(label)) this.labels.add(label);
+      else markDeleted(this.index, label);
+    }
+    return this.labels.size === live.size;
+  }
+
   add(label: number, vector: ArrayLike<number>): void {
     this.checkVector(vector);
-    if (this.labels.has(label)) this.remove(label);
-    if (this.index.getCurrentCount() >= this.index.getMaxElements()) {
-      this.index.resizeIndex(Math.ceil(this.index.getMaxElements() * 1.5) + 16);
+    const point = Array.from(vector);
+    if (this.labels.has(label) || revive(this.index, label)) {
+      this.index.addPoint(point, label); // the label's own slot, updated in place
+    } else if (this.deleted > 0) {
+      this.index.addPoint(point, label, true); // into a removed point's slot
+    } else {
+      if (this.index.getCurrentCount() >= this.index.getMaxElements()) {
+        this.index.resizeIndex(Math.ceil(this.index.getMaxElements() * 1.5) + 16);
+      }
+      this.index.addPoint(point, label);
     }
-    this.index.addPoint(Array.from(vector), label);
     this.labels.add(label);
   }
 
@@ -158,6 +189,7 @@ export class VectorIndex {
   save(path: string): void {
     replaceFileAtomically(path, (temporary) => {
       this.index.writeIndexSync(temporary);
+      if (!isHnswFileComplete(temporary)) throw shortWrite(temporary);
       writeSidecar(temporary, path);
     });
   }
@@ -174,16 +206,21 @@ export class VectorIndex {
   }
 
   checkVector(vector: ArrayLike<number>): void {
-    if (vector.length !== this.dimensions) {
-      throw cxrError('VECTOR_SIZE', `a vector of ${vector.length} values, but the index holds ${this.dimensions}`, {
-        expected: this.dimensions,
-        received: vector.length,
-      });
-    }
-    for (let i = 0; i < vector.length; i++) {
-      if (!Number.isFinite(vector[i] as number)) {
-        throw cxrError('VECTOR_SIZE', `vector value ${i} is not a finite number`, { position: i });
-      }
+    checkVector(vector, this.dimensions);
+  }
+}
+
+/** A vector of the index's length and finite values, or VECTOR_SIZE (hnswlib would read past or store NaN). */
+export function checkVector(vector: ArrayLike<number>, dimensions: number): void {
+  if (vector.length !== dimensions) {
+    throw cxrError('VECTOR_SIZE', `a vector of ${vector.length} values, but the index holds ${dimensions}`, {
+      expected: dimensions,
+      received: vector.length,
+    });
+  }
+  for (let i = 0; i < vector.length; i++) {
+    if (!Number.isFinite(vector[i] as number)) {
+      throw cxrError('VECTOR_SIZE', `vector value ${i} is not a finite number`, { position: i });
     }
   }
 }
@@ -204,6 +241,31 @@ function storedDimensions(path: string): number {
   const labelOffset = Number(header.readBigUInt64LE(32));
   const offsetData = Number(header.readBigUInt64LE(40));
   return (labelOffset - offsetData) / 4;
+}
+
+/** A file hnswlib wrote short: a full disk (DISK_FULL) when little space is left, else an error of its own. */
+function shortWrite(file: string): Error {
+  if (freeBytes(dirname(file)) < 16 * 1024 * 1024) return diskFullError(basename(file), 'the file was written short');
+  return new Error(`hnswlib wrote ${basename(file)} short, with space left on its disk`);
+}
+
+/** Marks a point deleted; one already marked (a file saved after its removal) stays as it is. */
+function markDeleted(index: InstanceType<typeof HierarchicalNSW>, label: number): void {
+  try {
+    index.markDelete(label);
+  } catch {
+    // already deleted
+  }
+}
+
+/** Unmarks a deleted point of this label, if the graph still holds one (its slot is then updated in place). */
+function revive(index: InstanceType<typeof HierarchicalNSW>, label: number): boolean {
+  try {
+    index.unmarkDelete(label);
+    return true;
+  } catch {
+    return false; // no such label in the graph
+  }
 }
 
 function guard(accept: (label: number) => boolean): (label: number) => boolean {

@@ -4,8 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.js';
 import type { SearchEngine } from '../../src/search/engine.js';
 import { listen } from '../../src/server/app.js';
+import { OPENAPI } from '../../src/server/openapi.js';
 import { sampleServer } from '../helpers/sample-server.js';
 import { type FuzzRequest, fuzzRequests } from './request-fuzzer.js';
+
+/**
+ * The OpenAPI answer documented for a request's route and status, if the route is one the document describes:
+ * `undefined` for a route it does not (answered ROUTE_NOT_FOUND), `null` for a status it does not list.
+ */
+function documented(method: string, path: string, status: number): { description: string } | null | undefined {
+  const bare = path.split('?')[0] as string;
+  const template = bare.replace(/^\/api\/images\/[^/]+(\/(thumbnail|full))?$/, (_all, suffix?: string) =>
+    bare === '/api/images' ? bare : `/api/images/{id}${suffix ?? ''}`,
+  );
+  const route = (OPENAPI.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>)[template];
+  const operation = route?.[method.toLowerCase()];
+  if (operation === undefined) return undefined;
+  return (operation.responses[String(status)] as { description: string } | undefined) ?? null;
+}
 
 interface Answer {
   status: number;
@@ -101,6 +117,13 @@ describe('the request fuzzer', () => {
           }
           if (typeof code !== 'string' || !(code in ERROR_CODES)) {
             problems.push(`${what}: ${answer.status} not a catalogue error: ${answer.body.slice(0, 200)}`);
+          }
+          // The OpenAPI document lists this status for this route, and names this code under it.
+          const answerDoc = documented(sent.method, sent.path, answer.status);
+          if (answerDoc === null)
+            problems.push(`${what}: ${answer.status} ${String(code)} is not in the OpenAPI document`);
+          else if (answerDoc !== undefined && !answerDoc.description.includes(`${String(code)}:`)) {
+            problems.push(`${what}: ${answer.status} ${String(code)} is not named in the OpenAPI document`);
           }
         }
       });

@@ -66,7 +66,7 @@ describe('IndexStore: per-finding probabilities', () => {
     db.prepare(`INSERT INTO findings (label, source, disease) VALUES (1, 'generated', 'cardiomegaly')`).run();
     db.close();
     const store = IndexStore.open(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(7);
     const columns = (store.db.prepare('PRAGMA table_info(findings)').all() as Array<{ name: string }>).map(
       (c) => c.name,
     );

@@ -60,7 +60,7 @@ describe('IndexStore: findings from the report', () => {
     db.close();
 
     const store = IndexStore.open(path);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(6);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(7);
     const [entry] = store.entries([7]);
     expect(entry?.generated.findings).toEqual([{ disease: 'cardiomegaly', locations: [], probability: 0.8 }]);
     expect(entry?.truth.findings).toEqual([{ disease: 'pleural effusion', side: 'left', locations: [] }]);

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/random.js';
+import { isHnswFileComplete } from '../../src/store/hnsw-structure.js';
 import { VectorIndex } from '../../src/store/vector-index.js';
 import { cosineDistance } from '../helpers/compare.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -85,5 +86,25 @@ describe('VectorIndex (hnswlib-node, cosine)', () => {
     expect(() => VectorIndex.load(join(dir, 'missing.hnsw'), 24)).toThrow(
       expect.objectContaining({ code: 'INDEX_CORRUPT' }),
     );
+  });
+});
+
+describe('isHnswFileComplete: a short write (full disk) is told from a whole file', () => {
+  it('is true of a saved file and false of every shortened copy of it', () => {
+    const dir = tempDir();
+    const vectors = VectorIndex.create(8, 50);
+    for (let label = 1; label <= 50; label++)
+      vectors.add(
+        label,
+        Array.from({ length: 8 }, (_, i) => Math.sin(label * (i + 1))),
+      );
+    const path = join(dir, 'final.1.hnsw');
+    vectors.save(path);
+    expect(isHnswFileComplete(path)).toBe(true);
+    const bytes = readFileSync(path);
+    for (const keep of [0, 40, 96, 500, bytes.length - 4, bytes.length - 1]) {
+      writeFileSync(join(dir, 'short.hnsw'), bytes.subarray(0, keep));
+      expect(isHnswFileComplete(join(dir, 'short.hnsw'))).toBe(false);
+    }
   });
 });

@@ -22,17 +22,11 @@ import { asyncRoute } from './async-route.js';
 export function adminRoutes(engine: SearchEngine, token: string | undefined, uploadLimit: number): Router {
   const router = Router();
   const indexDir = resolve(dirname(engine.index.generation));
-  const uploads = join(indexDir, 'uploads');
+  const uploads = engine.uploadsDir;
   if (token !== undefined && token !== '') {
     for (const dir of [indexDir, resolve(engine.index.generation), uploads]) removeStaleTemporaries(dir);
   }
   const oneAtATime = serialized();
-  /** The uploaded file an entry has, if it has one (not a file of the imported collection). */
-  const uploadedFileOf = (imageId: string): string | undefined => {
-    const label = engine.index.store.labelOf(imageId);
-    const file = label === undefined ? undefined : engine.index.store.entries([label])[0]?.file;
-    return file !== undefined && dirname(file) === uploads ? file : undefined;
-  };
   router.post(
     '/images',
     requireToken(token),
@@ -44,7 +38,7 @@ export function adminRoutes(engine: SearchEngine, token: string | undefined, upl
       const name = `${fields.dataset}__${fields.id}.${randomUUID().slice(0, 8)}.${kind === 'dicom' ? 'dcm' : kind}`;
       const file = join(uploads, name);
       const images = await oneAtATime(async () => {
-        const previous = uploadedFileOf(imageId);
+        const previous = engine.uploadedFile(imageId);
         await mkdir(uploads, { recursive: true });
         await writeWhole(file, bytes);
         try {
@@ -67,10 +61,8 @@ export function adminRoutes(engine: SearchEngine, token: string | undefined, upl
     asyncRoute(async (request, response) => {
       const id = ImageId.parse(request.params.id);
       const images = await oneAtATime(async () => {
-        const file = uploadedFileOf(id);
-        const removed = engine.removeImages([id]);
+        const removed = await engine.removeImages([id]); // an uploaded image's file goes with it
         if (removed.length === 0) throw cxrError('ENTRY_NOT_FOUND', `no indexed image '${id}'`, { id });
-        if (file !== undefined) await rm(file, { force: true });
         return engine.index.store.count();
       });
       response.json({ removed: id, images });
