@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
+import { compileIdPattern } from '../datasets/folder.js';
+import { FOLDER_LAYOUT_HELP } from '../datasets/folder-labels.js';
 import { FORMATS, importFormat } from '../datasets/formats.js';
 import type { ImportSummary, VerifyLevel } from '../datasets/import.js';
 import { Catalog } from '../store/catalog.js';
@@ -15,6 +17,7 @@ interface ImportCliOptions {
   boxes?: string;
   lists?: string;
   reports?: string;
+  idPattern?: string;
   uncertain: string;
   allowMissingImages?: boolean;
   verify: string;
@@ -37,15 +40,21 @@ export function registerImportCommand(program: Command): void {
     .option('--boxes <file>', 'chestxray14: BBox_List_2017.csv')
     .option('--lists <dir>', 'chestxray14: folder of train_val_list.txt / test_list.txt')
     .option('--reports <dir>', 'mimic: the folder of MIMIC-CXR report files files/pXX/pNNNNNNNN/sNNNNNNNN.txt')
+    .option(
+      '--id-pattern <regex>',
+      'folder: named groups patient and/or study matched against each image path, e.g. "(?<patient>\\d+)_(?<study>\\d+)"',
+    )
     .option('--uncertain <policy>', `chexpert, mimic: uncertain labels (${UNCERTAIN_POLICIES.join(' | ')})`, 'keep')
     .option('--allow-missing-images', 'keep records whose image files are absent, marking the images missing')
     .option('--verify <level>', 'image check: decode | header | none', 'decode')
     .option('--json', 'machine-readable summary on stdout')
+    .addHelpText('after', FOLDER_LAYOUT_HELP)
     .action(async (format: string, source: string, options: ImportCliOptions) => {
       // Options are checked before the catalog is opened: a mistyped command creates no file.
       const formatName = choiceOption('format', format, FORMATS);
       const uncertain = choiceOption('uncertain', options.uncertain, UNCERTAIN_POLICIES);
       const verify = choiceOption<VerifyLevel>('verify', options.verify, ['decode', 'header', 'none']);
+      if (options.idPattern !== undefined) compileIdPattern(options.idPattern);
       const catalog = Catalog.open(options.catalog);
       const controller = new AbortController();
       const interrupt = () => controller.abort();
@@ -60,6 +69,7 @@ export function registerImportCommand(program: Command): void {
           boxes: options.boxes,
           lists: options.lists,
           reports: options.reports,
+          idPattern: options.idPattern,
           uncertain,
           allowMissingImages: options.allowMissingImages,
           verify,

@@ -1,15 +1,16 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Catalog } from '../store/catalog.js';
 import { chestXray14Importer } from './chestxray14.js';
 import { chexpertImporter, mimicImporter, type UncertainPolicy } from './chexpert.js';
+import { folderImporter } from './folder.js';
 import { type ImportOptions, type ImportSummary, runImport } from './import.js';
 import { indianaCsvImporter } from './indiana-csv.js';
 import { manifestImporter } from './manifest.js';
 import { openiImporter } from './openi.js';
 import type { ImportEvent } from './record.js';
 
-export const FORMATS = ['openi', 'indiana-csv', 'chestxray14', 'chexpert', 'mimic', 'manifest'] as const;
+export const FORMATS = ['openi', 'indiana-csv', 'chestxray14', 'chexpert', 'mimic', 'manifest', 'folder'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface FormatOptions {
@@ -23,6 +24,8 @@ export interface FormatOptions {
   uncertain?: UncertainPolicy;
   /** mimic: the folder of MIMIC-CXR's report files (`files/pXX/pNNNNNNNN/sNNNNNNNN.txt`; default the folder). */
   reports?: string;
+  /** folder: a regular expression with named groups `patient` / `study`, matched against each image's path. */
+  idPattern?: string;
 }
 
 export interface ResolvedFormat {
@@ -77,6 +80,12 @@ export function resolveFormat(format: Format, source: string, options: FormatOpt
         dataset: basename(source).replace(/\.(csv|jsonl|ndjson)$/i, ''),
         defaultImages: dirname(source),
         events: () => manifestImporter.read({ manifest: source }),
+      };
+    case 'folder':
+      return {
+        dataset: basename(resolve(source)),
+        defaultImages: source,
+        events: (expectTotal) => folderImporter.read({ folder: source, idPattern: options.idPattern }, { expectTotal }),
       };
   }
 }
