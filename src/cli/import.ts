@@ -4,6 +4,7 @@ import { compileIdPattern } from '../datasets/folder.js';
 import { FOLDER_LAYOUT_HELP } from '../datasets/folder-labels.js';
 import { FORMATS, importFormat } from '../datasets/formats.js';
 import type { ImportSummary, VerifyLevel } from '../datasets/import.js';
+import { READER_AGREEMENTS } from '../datasets/vindr.js';
 import { Catalog } from '../store/catalog.js';
 import { createProgress } from './progress.js';
 import { choiceOption, withCatalogOption } from './shared-options.js';
@@ -18,6 +19,9 @@ interface ImportCliOptions {
   lists?: string;
   reports?: string;
   idPattern?: string;
+  headers?: string;
+  classes?: string;
+  agreement: string;
   uncertain: string;
   allowMissingImages?: boolean;
   verify: string;
@@ -31,7 +35,7 @@ export function registerImportCommand(program: Command): void {
     .argument('<format>', FORMATS.join(' | '))
     .argument(
       '<source>',
-      'the report folder (openi), label CSV (chestxray14, chexpert, indiana-csv), folder (mimic) or manifest',
+      'the report folder (openi), label CSV (chestxray14, chexpert, indiana-csv, rsna, vindr, siim, google-nih, padchest; .gz or .zip), folder (mimic, folder) or manifest',
     )
     .option('--dataset <name>', 'name to key records under (default: per format)')
     .option('--images <dir>', 'folder the image paths are relative to')
@@ -44,6 +48,13 @@ export function registerImportCommand(program: Command): void {
       '--id-pattern <regex>',
       'folder: named groups patient and/or study matched against each image path, e.g. "(?<patient>\\d+)_(?<study>\\d+)"',
     )
+    .option('--headers <file>', 'rsna: stage_2_train_images_dicom_headers.csv(.gz) (default: beside the labels)')
+    .option('--classes <file>', 'rsna: stage_2_detailed_class_info.csv (default: beside the labels)')
+    .option(
+      '--agreement <rule>',
+      `vindr: a finding stated by a majority of an image's radiologists, or by any (${READER_AGREEMENTS.join(' | ')})`,
+      'majority',
+    )
     .option('--uncertain <policy>', `chexpert, mimic: uncertain labels (${UNCERTAIN_POLICIES.join(' | ')})`, 'keep')
     .option('--allow-missing-images', 'keep records whose image files are absent, marking the images missing')
     .option('--verify <level>', 'image check: decode | header | none', 'decode')
@@ -54,6 +65,7 @@ export function registerImportCommand(program: Command): void {
       const formatName = choiceOption('format', format, FORMATS);
       const uncertain = choiceOption('uncertain', options.uncertain, UNCERTAIN_POLICIES);
       const verify = choiceOption<VerifyLevel>('verify', options.verify, ['decode', 'header', 'none']);
+      const agreement = choiceOption('agreement', options.agreement, READER_AGREEMENTS);
       if (options.idPattern !== undefined) compileIdPattern(options.idPattern);
       const catalog = Catalog.open(options.catalog);
       const controller = new AbortController();
@@ -70,6 +82,9 @@ export function registerImportCommand(program: Command): void {
           lists: options.lists,
           reports: options.reports,
           idPattern: options.idPattern,
+          headers: options.headers,
+          classes: options.classes,
+          agreement,
           uncertain,
           allowMissingImages: options.allowMissingImages,
           verify,

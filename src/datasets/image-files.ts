@@ -3,6 +3,7 @@ import { extname, join } from 'node:path';
 import dicomParser from 'dicom-parser';
 import { isDicom } from './images/dicom.js';
 import { jpegSize, pngSize } from './images/pixel-budget.js';
+import { resolveInside } from './paths.js';
 
 /** The image formats the decoders read (DICOM by its own decoder, the rest through sharp). */
 export type ImageFormat = 'dicom' | 'png' | 'jpeg' | 'tiff' | 'webp';
@@ -169,4 +170,17 @@ export async function imagesByStem(root: string | undefined): Promise<Map<string
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   return byStem;
+}
+
+/**
+ * The head of the image at `path` in `folder` when its file is there and reads (size, DICOM tags), else undefined:
+ * a missing or broken image is the import's to report, with its code, once.
+ */
+export async function headOfImage(folder: string | undefined, path: string): Promise<ImageHead | undefined> {
+  if (folder === undefined) return undefined;
+  try {
+    return await readImageHead(resolveInside(folder, path));
+  } catch {
+    return undefined;
+  }
 }
