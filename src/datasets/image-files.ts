@@ -1,4 +1,4 @@
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import dicomParser from 'dicom-parser';
 import { isDicom } from './images/dicom.js';
@@ -133,7 +133,8 @@ export function ageOf(value: string | undefined): number | undefined {
 
 /**
  * Every file under `root`, as paths relative to it with `/` between folders, in a stable order (names sorted,
- * folders and files alike). Hidden files and folders (`.DS_Store`, `.git`) are not walked.
+ * folders and files alike). Hidden files and folders (`.DS_Store`, `.git`) are not walked. A symbolic link to a
+ * file counts (label folders are often built of links); a link to a folder is not followed, so no cycle is.
  */
 export async function* walkFiles(root: string, folder = ''): AsyncIterable<string> {
   const entries = await readdir(join(root, folder), { withFileTypes: true });
@@ -142,7 +143,15 @@ export async function* walkFiles(root: string, folder = ''): AsyncIterable<strin
     if (entry.name.startsWith('.')) continue;
     const path = folder === '' ? entry.name : `${folder}/${entry.name}`;
     if (entry.isDirectory()) yield* walkFiles(root, path);
-    else if (entry.isFile()) yield path;
+    else if (entry.isFile() || (entry.isSymbolicLink() && (await isLinkToFile(join(root, path))))) yield path;
+  }
+}
+
+async function isLinkToFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
   }
 }
 

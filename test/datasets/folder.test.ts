@@ -1,3 +1,4 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labelFoldersOf, labelsOfFolders } from '../../src/datasets/folder-labels.js';
@@ -146,6 +147,22 @@ describe('cxr import folder', () => {
         heading: 'pneumonia, bacterial',
         laterality: null,
       },
+    ]);
+    catalog.close();
+  });
+
+  it('follows links to image files (label folders built of links), not links to folders', async () => {
+    const root = tempDir();
+    const original = await writeImage(join(root, 'all', 'x.png'));
+    const dir = join(root, 'sorted');
+    mkdirSync(join(dir, 'Cardiomegaly'), { recursive: true });
+    await writeImage(join(dir, 'NORMAL', 'y.png'));
+    symlinkSync(original, join(dir, 'Cardiomegaly', 'x.png'));
+    symlinkSync(join(root, 'all'), join(dir, 'Edema'));
+    const { catalog } = await importInto('folder', dir);
+    expect(catalog.db.prepare('SELECT image_id, raw FROM annotations ORDER BY image_id').all()).toEqual([
+      { image_id: 'sorted:Cardiomegaly/x.png', raw: 'Cardiomegaly' },
+      { image_id: 'sorted:NORMAL/y.png', raw: 'normal' },
     ]);
     catalog.close();
   });
