@@ -152,17 +152,18 @@ describe('cxr import folder', () => {
   });
 
   it('follows links to image files (label folders built of links), not links to folders', async () => {
-    const root = tempDir();
-    const original = await writeImage(join(root, 'all', 'x.png'));
-    const dir = join(root, 'sorted');
+    // Links stay inside the collection's folder: one leading outside it is the import's to refuse.
+    const dir = join(tempDir(), 'sorted');
+    const original = await writeImage(join(dir, 'all', 'x.png'));
     mkdirSync(join(dir, 'Cardiomegaly'), { recursive: true });
     await writeImage(join(dir, 'NORMAL', 'y.png'));
     symlinkSync(original, join(dir, 'Cardiomegaly', 'x.png'));
-    symlinkSync(join(root, 'all'), join(dir, 'Edema'));
+    symlinkSync(join(dir, 'all'), join(dir, 'Edema'));
     const { catalog } = await importInto('folder', dir);
     expect(catalog.db.prepare('SELECT image_id, raw FROM annotations ORDER BY image_id').all()).toEqual([
       { image_id: 'sorted:Cardiomegaly/x.png', raw: 'Cardiomegaly' },
       { image_id: 'sorted:NORMAL/y.png', raw: 'normal' },
+      { image_id: 'sorted:all/x.png', raw: 'all' },
     ]);
     catalog.close();
   });
