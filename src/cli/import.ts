@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
 import { UNCERTAIN_POLICIES } from '../datasets/chexpert.js';
 import { MANIFEST_FIELDS, parseColumnMap } from '../datasets/columns.js';
+import { compileIdPattern } from '../datasets/folder.js';
+import { FOLDER_LAYOUT_HELP } from '../datasets/folder-labels.js';
 import { FORMATS, importFormat } from '../datasets/formats.js';
 import { type ImportSummary, MAX_LISTED_SKIPS, type VerifyLevel } from '../datasets/import.js';
+import { READER_AGREEMENTS } from '../datasets/vindr.js';
 import { cxrError } from '../errors.js';
 import { Catalog } from '../store/catalog.js';
 import { EXIT } from './exit-codes.js';
@@ -18,6 +21,10 @@ interface ImportCliOptions {
   boxes?: string;
   lists?: string;
   reports?: string;
+  idPattern?: string;
+  headers?: string;
+  classes?: string;
+  agreement: string;
   uncertain: string;
   allowMissingImages?: boolean;
   verify: string;
@@ -33,7 +40,7 @@ export function registerImportCommand(program: Command): void {
     .argument('<format>', FORMATS.join(' | '))
     .argument(
       '<source>',
-      'the report folder (openi), label CSV (chestxray14, chexpert, indiana-csv), folder (mimic) or manifest',
+      'the report folder (openi), label CSV (chestxray14, chexpert, indiana-csv, rsna, vindr, siim, google-nih, padchest; .gz or .zip), folder (mimic, folder) or manifest',
     )
     .option('--dataset <name>', 'name to key records under (default: per format)')
     .option('--images <dir>', 'folder the image paths are relative to')
@@ -42,6 +49,17 @@ export function registerImportCommand(program: Command): void {
     .option('--boxes <file>', 'chestxray14: BBox_List_2017.csv')
     .option('--lists <dir>', 'chestxray14: folder of train_val_list.txt / test_list.txt')
     .option('--reports <dir>', 'mimic: the folder of MIMIC-CXR report files files/pXX/pNNNNNNNN/sNNNNNNNN.txt')
+    .option(
+      '--id-pattern <regex>',
+      'folder: named groups patient and/or study matched against each image path, e.g. "(?<patient>\\d+)_(?<study>\\d+)"',
+    )
+    .option('--headers <file>', 'rsna: stage_2_train_images_dicom_headers.csv(.gz) (default: beside the labels)')
+    .option('--classes <file>', 'rsna: stage_2_detailed_class_info.csv (default: beside the labels)')
+    .option(
+      '--agreement <rule>',
+      `vindr: a finding stated by a majority of an image's radiologists, or by any (${READER_AGREEMENTS.join(' | ')})`,
+      'majority',
+    )
     .option('--uncertain <policy>', `chexpert, mimic: uncertain labels (${UNCERTAIN_POLICIES.join(' | ')})`, 'keep')
     .option(
       '--columns <pairs>',
@@ -51,6 +69,7 @@ export function registerImportCommand(program: Command): void {
     .option('--allow-missing-images', 'keep records whose image files are absent, marking the images missing')
     .option('--verify <level>', 'image check: decode | header | none', 'decode')
     .option('--json', 'machine-readable summary on stdout')
+    .addHelpText('after', FOLDER_LAYOUT_HELP)
     .action(async (format: string, source: string, options: ImportCliOptions) => {
       // Options are checked before the catalog is opened: a mistyped command creates no file.
       const formatName = choiceOption('format', format, FORMATS);
@@ -59,6 +78,8 @@ export function registerImportCommand(program: Command): void {
       const columns = options.columns === undefined ? undefined : parseColumnMap(options.columns);
       if (options.labelSeparator === '')
         throw cxrError('INVALID_OPTION', '--label-separator must not be empty', { option: 'label-separator' });
+      const agreement = choiceOption('agreement', options.agreement, READER_AGREEMENTS);
+      if (options.idPattern !== undefined) compileIdPattern(options.idPattern);
       const catalog = Catalog.open(options.catalog);
       const controller = new AbortController();
       const interrupt = () => controller.abort();
@@ -73,6 +94,10 @@ export function registerImportCommand(program: Command): void {
           boxes: options.boxes,
           lists: options.lists,
           reports: options.reports,
+          idPattern: options.idPattern,
+          headers: options.headers,
+          classes: options.classes,
+          agreement,
           uncertain,
           allowMissingImages: options.allowMissingImages,
           columns,

@@ -1,16 +1,35 @@
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Catalog } from '../store/catalog.js';
 import { chestXray14Importer } from './chestxray14.js';
 import { chexpertImporter, mimicImporter, type UncertainPolicy } from './chexpert.js';
 import type { ColumnMap } from './columns.js';
+import { folderImporter } from './folder.js';
+import { googleNihImporter } from './google-nih.js';
 import { type ImportOptions, type ImportSummary, runImport } from './import.js';
 import { indianaCsvImporter } from './indiana-csv.js';
 import { manifestImporter } from './manifest.js';
 import { openiImporter } from './openi.js';
+import { padchestImporter } from './padchest.js';
 import type { ImportEvent } from './record.js';
+import { rsnaImporter } from './rsna.js';
+import { siimImporter } from './siim.js';
+import { type ReaderAgreement, vindrImporter } from './vindr.js';
 
-export const FORMATS = ['openi', 'indiana-csv', 'chestxray14', 'chexpert', 'mimic', 'manifest'] as const;
+export const FORMATS = [
+  'openi',
+  'indiana-csv',
+  'chestxray14',
+  'chexpert',
+  'mimic',
+  'manifest',
+  'folder',
+  'rsna',
+  'vindr',
+  'siim',
+  'google-nih',
+  'padchest',
+] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface FormatOptions {
@@ -27,6 +46,15 @@ export interface FormatOptions {
   /** manifest: which column holds each field, and what separates labels in a cell. */
   columns?: ColumnMap;
   labelSeparator?: string;
+  /** folder: a regular expression with named groups `patient` / `study`, matched against each image's path. */
+  idPattern?: string;
+  /** rsna: the DICOM headers file and the detailed class file (default: beside the labels). */
+  headers?: string;
+  classes?: string;
+  /** vindr: how the radiologists' readings combine (default majority). */
+  agreement?: ReaderAgreement;
+  /** The image folder the user names (rsna, vindr, siim look their images up in it by id). */
+  images?: string;
 }
 
 export interface ResolvedFormat {
@@ -82,6 +110,53 @@ export function resolveFormat(format: Format, source: string, options: FormatOpt
         defaultImages: dirname(source),
         events: () =>
           manifestImporter.read({ manifest: source, columns: options.columns, labelSeparator: options.labelSeparator }),
+      };
+    case 'folder':
+      return {
+        dataset: basename(resolve(source)),
+        defaultImages: source,
+        events: (expectTotal) => folderImporter.read({ folder: source, idPattern: options.idPattern }, { expectTotal }),
+      };
+    case 'rsna': {
+      const images = options.images ?? beside('stage_2_train_images');
+      return {
+        dataset: 'rsna',
+        defaultImages: images,
+        events: (expectTotal) =>
+          rsnaImporter.read(
+            { labels: source, headers: options.headers, classes: options.classes, images },
+            { expectTotal },
+          ),
+      };
+    }
+    case 'vindr': {
+      const images = options.images ?? beside('train');
+      return {
+        dataset: 'vindr',
+        defaultImages: images,
+        events: (expectTotal) =>
+          vindrImporter.read({ labels: source, images, agreement: options.agreement }, { expectTotal }),
+      };
+    }
+    case 'siim': {
+      const images = options.images ?? beside('dicom-images-train') ?? beside('train');
+      return {
+        dataset: 'siim',
+        defaultImages: images,
+        events: (expectTotal) => siimImporter.read({ labels: source, images }, { expectTotal }),
+      };
+    }
+    case 'google-nih':
+      return {
+        dataset: 'nih-google',
+        defaultImages: beside('images'),
+        events: (expectTotal) => googleNihImporter.read({ labels: source }, { expectTotal }),
+      };
+    case 'padchest':
+      return {
+        dataset: 'padchest',
+        defaultImages: dirname(source),
+        events: (expectTotal) => padchestImporter.read({ labels: source }, { expectTotal }),
       };
   }
 }

@@ -350,14 +350,20 @@ export const OPENAPI = {
       get: {
         summary: 'PNG, at most 256 px',
         parameters: [id],
-        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors('IMAGE_OUTSIDE_DATASET', ...RENDER, ...READ) },
+        responses: {
+          200: { description: 'PNG', content: { 'image/png': {} } },
+          ...errors('IMAGE_OUTSIDE_DATASET', ...RENDER, ...READ),
+        },
       },
     },
     '/api/images/{id}/full': {
       get: {
         summary: 'PNG, at most 2048 px',
         parameters: [id],
-        responses: { 200: { description: 'PNG', content: { 'image/png': {} } }, ...errors('IMAGE_OUTSIDE_DATASET', ...RENDER, ...READ) },
+        responses: {
+          200: { description: 'PNG', content: { 'image/png': {} } },
+          ...errors('IMAGE_OUTSIDE_DATASET', ...RENDER, ...READ),
+        },
       },
     },
     '/api/vocabulary': {

@@ -186,7 +186,8 @@ function greyValues(frame: DecodedFrame, layout: FrameLayout, highBit: number, n
   };
   const out = new Float32Array(pixels);
   if (layout.samplesPerPixel === 1) {
-    if (shift === 0 && !layout.signed && layout.bitsStored === layout.bitsAllocated) out.set(samples.subarray(0, pixels));
+    if (shift === 0 && !layout.signed && layout.bitsStored === layout.bitsAllocated)
+      out.set(samples.subarray(0, pixels));
     else for (let p = 0; p < pixels; p++) out[p] = value(p);
     return out;
   }
