@@ -320,7 +320,8 @@ function startServer(dir: string): Promise<{ child: ChildProcess; url: string }>
   // Its request log is one line a request: only what is not a 2xx/3xx, 404, 503 is shown.
   child.stderr?.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
-      if (line !== '' && !line.includes('DECODE_BUSY') && !/ (2\d\d|3\d\d|404|503) [\d.]+ms$/.test(line)) process.stderr.write(`[server] ${line}\n`);
+      if (line !== '' && !line.includes('DECODE_BUSY') && !/ (2\d\d|3\d\d|404|503) [\d.]+ms$/.test(line))
+        process.stderr.write(`[server] ${line}\n`);
     }
   });
   return new Promise((resolve, reject) => {
