@@ -128,7 +128,7 @@ describe('kill -9 inside a build, after annotation', () => {
       const indexDir = join(tempDir(), 'index');
       await buildIndex(catalog, annotator, sample.bundleDir, indexDir);
       const index = SearchIndex.open(indexDir);
-      index.remove(['sample:' + (index.store.entries([1])[0]?.imageId.split(':')[1] ?? '')]);
+      index.remove([index.store.entries([1])[0]?.imageId as string]);
       index.close();
       const before = stateOf(indexDir, 'none');
       expect(await killedAt(['build', sample.catalogPath, sample.bundleDir, indexDir, point])).toBe('SIGKILL');

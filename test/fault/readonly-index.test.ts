@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -85,4 +86,40 @@ describe('a read-only index', () => {
     expect(reopened.store.count()).toBe(301);
     reopened.close();
   });
+});
+
+/** A read-only bind mount of `dir` (root only, as CI runs); undefined where the test cannot make one. */
+function readOnlyMount(dir: string): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const target = join(tempDir(), 'ro');
+  mkdirSync(target);
+  if (spawnSync('mount', ['--bind', dir, target]).status !== 0) return undefined;
+  if (spawnSync('mount', ['-o', 'remount,bind,ro', target]).status !== 0) {
+    spawnSync('umount', [target]);
+    return undefined;
+  }
+  return target;
+}
+
+describe('an index on a read-only mount', () => {
+  const mounted = readOnlyMount(builtIndex());
+  if (mounted === undefined) {
+    process.stderr.write('SKIP: a read-only mount needs root (mount --bind, remount ro); the write case is not run\n');
+  }
+  it.skipIf(mounted === undefined)(
+    'answers readers, and refuses a write with INDEX_READONLY, not a raw error',
+    async () => {
+      const dir = mounted as string;
+      try {
+        const engine = SearchEngine.open(dir);
+        expect((await engine.search({ text: 'pleural effusion', k: 3 })).hits.length).toBeGreaterThan(0);
+        expect((await engine.search({ image: { id: 'synthetic:000001' }, k: 3 })).hits).toHaveLength(3);
+        await expect(engine.removeImages(['synthetic:000001'])).rejects.toMatchObject({ code: 'INDEX_READONLY' });
+        expect(engine.index.store.count()).toBe(300);
+        await engine.close();
+      } finally {
+        if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
+      }
+    },
+  );
 });
