@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeGrey, type GreyImage } from '../datasets/images/decode.js';
 import { LOCATION_WORDS, SEVERITY_WORDS, SIDE_WORDS } from '../labels/sequences.js';
-import { type BundleManifest, decodingOf } from './bundle/format.js';
+import { type BundleManifest, decodingOf, viewsOf } from './bundle/format.js';
 import { calibrateClasses, calibrateFindings } from './calibration/calibration.js';
-import { imageBatch } from './data/batches.js';
+import { viewBatch } from './data/batches.js';
 import type { TrainingExample } from './data/training-set.js';
+import { meanOverViews } from './data/views.js';
 import type { RnnDecoder, ScoredSequence } from './models/rnn.js';
 import { applyCorrection } from './training/data-dropout.js';
 import { baseClass } from './training/train-cnn.js';
@@ -34,7 +35,10 @@ export interface Annotation {
    * Empty for bundles trained before the head existed.
    */
   findings: FindingProbability[];
-  /** The first and the final CNN's embeddings: what search indexes. */
+  /**
+   * The first and the final CNN's embeddings, less the bundle's training mean (`embeddingCentre`): what search
+   * indexes (cosine).
+   */
   embeddings: { first: Float32Array; final: Float32Array };
 }
 
@@ -72,6 +76,7 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
   const { manifest } = parts;
   const size = manifest.preprocessing.decodeSize;
   const crop = manifest.preprocessing.crop;
+  const views = viewsOf(manifest);
   return {
     manifest,
     runtime: 'tfjs',
@@ -81,25 +86,39 @@ export function createAnnotator(parts: AnnotatorParts): Annotator {
     async annotateDecoded(decoded) {
       const examples = decoded.map((image) => ({ pixels: image.data }) as TrainingExample);
       const indices = examples.map((_, i) => i);
-      const [probabilities, findings, first, final] = tf.tidy(() => {
-        const x = imageBatch(examples, indices, size, crop);
-        const outputs = parts.finalNetwork.predict(x) as tf.Tensor | tf.Tensor[];
-        const [classes, found] = Array.isArray(outputs) ? outputs : [outputs];
-        return [
-          (classes as tf.Tensor).arraySync() as number[][],
-          found === undefined ? undefined : (found.arraySync() as number[][]),
-          (parts.firstEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
-          (parts.finalEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
-        ];
-      });
-      return readAnnotations(manifest, { probabilities, findings, first, final }, (firstWords, end, maxWords) => {
-        const embeddings = tf.tensor2d(final);
+      const perView = views.map((offset) =>
+        tf.tidy(() => {
+          const x = viewBatch(examples, indices, size, crop, offset);
+          const outputs = parts.finalNetwork.predict(x) as tf.Tensor | tf.Tensor[];
+          const [classes, found] = Array.isArray(outputs) ? outputs : [outputs];
+          return {
+            probabilities: (classes as tf.Tensor).arraySync() as number[][],
+            findings: found === undefined ? undefined : (found.arraySync() as number[][]),
+            first: (parts.firstEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
+            final: (parts.finalEmbedder.predict(x) as tf.Tensor).arraySync() as number[][],
+          };
+        }),
+      );
+      const outputs = averageViews(perView);
+      return readAnnotations(manifest, outputs, (firstWords, end, maxWords) => {
+        const embeddings = tf.tensor2d(outputs.final.map((row) => Array.from(row)));
         const sequences = parts.decoder.beamScored(embeddings, firstWords, end, maxWords, parts.beam);
         embeddings.dispose();
         return sequences;
       });
     },
     dispose: () => parts.release(),
+  };
+}
+
+/** The CNNs' outputs averaged over the views they were read at (the same outputs for a single view). */
+export function averageViews(perView: CnnOutputs[]): CnnOutputs {
+  const findings = perView.map((v) => v.findings);
+  return {
+    probabilities: meanOverViews(perView.map((v) => v.probabilities)),
+    findings: findings.every((f) => f !== undefined) ? meanOverViews(findings as ArrayLike<number>[][]) : undefined,
+    first: meanOverViews(perView.map((v) => v.first)),
+    final: meanOverViews(perView.map((v) => v.final)),
   };
 }
 
@@ -170,11 +189,17 @@ export async function readAnnotations(
       scores,
       findings: findingsOf(names, outputs.findings?.[i], manifest),
       embeddings: {
-        first: Float32Array.from(first[i] as ArrayLike<number>),
-        final: Float32Array.from(final[i] as ArrayLike<number>),
+        first: centred(first[i] as ArrayLike<number>, manifest.embeddingCentre?.first),
+        final: centred(final[i] as ArrayLike<number>, manifest.embeddingCentre?.final),
       },
     };
   });
+}
+
+/** An embedding less its CNN's training mean (as it is without a centre of its length: older bundles). */
+function centred(embedding: ArrayLike<number>, centre: number[] | undefined): Float32Array {
+  if (centre === undefined || centre.length !== embedding.length) return Float32Array.from(embedding);
+  return Float32Array.from(embedding, (value, j) => value - (centre[j] as number));
 }
 
 /** The finding head's calibrated probabilities, named. */

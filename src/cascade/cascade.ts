@@ -5,6 +5,7 @@ import { type Calibration, calibrateClasses, fitCalibration } from './calibratio
 import { applyPlatt, IDENTITY_SCALING } from './calibration/platt.js';
 import type { Checkpoints } from './checkpoints.js';
 import type { TrainingExample, TrainingSet } from './data/training-set.js';
+import { type CropOffset, ViewsOption, viewOffsets } from './data/views.js';
 import { type AnnotationReport, classFirstWords, evaluateAnnotations } from './evaluation/annotation.js';
 import { aurocPerClass } from './evaluation/auroc.js';
 import { calibrationError, topLabelCalibrationError } from './evaluation/calibration-error.js';
@@ -38,6 +39,11 @@ export const CascadeOptions = z.object({
   findings: z
     .object({ enabled: z.boolean().default(true), minCases: z.number().int().min(1).default(10) })
     .prefault({}),
+  /**
+   * The crops every image is read at after training (calibration, evaluation, annotation), outputs averaged:
+   * `centre` alone, or `shifts` (the centre and four half-margin shifts: test-time augmentation).
+   */
+  views: ViewsOption.default('centre'),
 });
 export type CascadeOptions = z.input<typeof CascadeOptions>;
 
@@ -85,8 +91,13 @@ export interface TrainedCascade {
   findings: string[];
   /** Fitted on the validation split for the final CNN. */
   calibration: Calibration;
+  /**
+   * Each CNN's mean embedding over its training images: subtracted from the embeddings search indexes, so that
+   * cosine compares what differs between images, not the direction every ReLU-pooled embedding shares.
+   */
+  embeddingCentre: { first: number[]; final: number[] };
   reports: IterationReport[];
-  geometry: { size: number; crop: number };
+  geometry: { size: number; crop: number; views: CropOffset[] };
   options: z.output<typeof CascadeOptions>;
   dispose(): void;
 }
@@ -113,7 +124,11 @@ export async function trainCascade(
 ): Promise<TrainedCascade> {
   const options = CascadeOptions.parse(input);
   const { checkpoints, signal } = control;
-  const geometry = { size: set.size, crop: options.cnn.inputSize };
+  const geometry = {
+    size: set.size,
+    crop: options.cnn.inputSize,
+    views: viewOffsets(options.views, set.size, options.cnn.inputSize),
+  };
   const examples = set.examples;
   const inSplit = (split: string, classedOnly: boolean) =>
     examples.flatMap((e, i) => (e.split === split && (!classedOnly || e.className !== undefined) ? [i] : []));
@@ -130,6 +145,7 @@ export async function trainCascade(
   let firstWords: number[] = [];
   let correction: number[] = [];
   let calibration: Calibration = { classTemperature: 1, findings: [] };
+  let centre: { first?: number[]; final?: number[] } = {};
   const saved = checkpoints?.load();
   const cnnFor = (iteration: number, count: number) =>
     createCnn({ ...options.cnn, classes: count, findings: findings.length, seed: options.seed + 100 * iteration });
@@ -154,6 +170,7 @@ export async function trainCascade(
       classes = last.classes;
       firstWords = saved.firstWords;
       calibration = (saved.calibration as Calibration | undefined) ?? calibration;
+      centre = saved.embeddingCentre ?? centre;
       decoder = new RnnDecoder({
         ...options.rnn,
         vocabularySize: vocabulary.size,
@@ -178,6 +195,7 @@ export async function trainCascade(
       correction,
       firstWords,
       calibration,
+      embeddingCentre: centre,
       reports,
       cnnHistory: history,
     });
@@ -206,7 +224,10 @@ export async function trainCascade(
         },
       },
     );
-    const train = embedExamples(cnn, examples, trainIdx, geometry);
+    // The decoder and the relabelling learn from the centre crops; what is read after training uses the views.
+    const train = embedExamples(cnn, examples, trainIdx, { size: geometry.size, crop: geometry.crop });
+    const mean = geometry.views.length === 1 ? meanRow(train.embeddings) : viewsMean(cnn, examples, trainIdx, geometry);
+    centre = iteration === 0 ? { first: mean, final: mean } : { ...centre, final: mean };
     decoder?.dispose();
     decoder = new RnnDecoder({
       ...options.rnn,
@@ -280,6 +301,7 @@ export async function trainCascade(
     priorCorrection: correction,
     findings,
     calibration,
+    embeddingCentre: { first: centre.first ?? [], final: centre.final ?? [] },
     reports,
     geometry,
     options,
@@ -289,6 +311,20 @@ export async function trainCascade(
       first.dispose();
     },
   };
+}
+
+/** The mean of a matrix's rows (an empty row for no rows). */
+function meanRow(rows: tf.Tensor2D): number[] {
+  if (rows.shape[0] === 0) return [];
+  return tf.tidy(() => rows.mean(0).arraySync() as number[]);
+}
+
+/** The mean embedding of examples as they are read after training (averaged over the views). */
+function viewsMean(cnn: Cnn, examples: TrainingExample[], indices: number[], geometry: HeldOutContext['geometry']) {
+  const readout = embedExamples(cnn, examples, indices, geometry);
+  const mean = meanRow(readout.embeddings);
+  readout.embeddings.dispose();
+  return mean;
 }
 
 /** A refined CNN starts from the previous one's layers: all but the class softmax, whose classes changed. */
@@ -336,7 +372,7 @@ interface HeldOutContext {
   baseClasses: string[];
   findings: string[];
   correction: number[];
-  geometry: { size: number; crop: number };
+  geometry: { size: number; crop: number; views: CropOffset[] };
 }
 
 /** The CNN's outputs on held-out images, prior-corrected, with the labels they are judged by. */

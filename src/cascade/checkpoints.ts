@@ -20,6 +20,8 @@ export interface CheckpointState {
   firstWords: number[];
   /** The last finished iteration's calibration (absent in checkpoints written before it existed). */
   calibration?: unknown;
+  /** The finished iterations' index-embedding centres (absent in checkpoints written before them). */
+  embeddingCentre?: { first?: number[]; final?: number[] };
   /** Reports of finished iterations, as JSON. */
   reports: unknown[];
   /** Per-epoch CNN statistics of the iteration in progress. */

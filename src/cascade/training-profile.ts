@@ -30,9 +30,10 @@ export const PROFILE_DEFAULTS: Record<TrainingProfile, { options: CascadeOptions
       rnn: { cell: 'gru', init: 'learned' },
       rnnTraining: { epochs: 15 },
       iterations: 1,
+      views: 'shifts',
     },
     summary:
-      'input 96², augmentation (crop, ±5° rotation, ±10% zoom, exposure, noise), 8 CNN epochs per iteration, 15 RNN epochs, 1 refinement',
+      'input 96², augmentation (crop, ±5° rotation, ±10% zoom, exposure, noise), 8 CNN epochs per iteration, 15 RNN epochs, 1 refinement; images read at 5 shifted crops, averaged',
   },
 };
 

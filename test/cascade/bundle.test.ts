@@ -8,7 +8,8 @@ import { decodingOf } from '../../src/cascade/bundle/format.js';
 import { loadBundle } from '../../src/cascade/bundle/load.js';
 import { cascadeAnnotator, saveBundle } from '../../src/cascade/bundle/save.js';
 import { type TrainedCascade, trainCascade } from '../../src/cascade/cascade.js';
-import { cropPixels } from '../../src/cascade/data/batches.js';
+import { cropPixels, viewPixels } from '../../src/cascade/data/batches.js';
+import { viewOffsets } from '../../src/cascade/data/views.js';
 import { applyCorrection } from '../../src/cascade/training/data-dropout.js';
 import { decodeGrey } from '../../src/datasets/images/decode.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -131,6 +132,62 @@ describe('model bundles', () => {
       loaded.dispose();
     }
     old.dispose();
+  });
+
+  it('reads images at its views, averaged, and indexes embeddings less their training mean; without either, as before', async () => {
+    const { set, mined } = await sampleTrainingSet({ count: 200, seed: 21, minCases: 10, minHeldOut: 2 });
+    const shifted = await trainCascade(
+      set,
+      mined.classes.map((c) => c.name),
+      {
+        cnn: { inputSize: 64, width: 0.25, dropout: 0 },
+        cnnTraining: { epochs: 1 },
+        rnn: { units: 16 },
+        rnnTraining: { epochs: 1 },
+        iterations: 0,
+        views: 'shifts',
+      },
+    );
+    const dir = join(root, 'bundle-views');
+    const manifest = await saveBundle(shifted, dir);
+    const views = viewOffsets('shifts', set.size, 64);
+    expect(manifest.preprocessing.views).toEqual(views);
+    const centre = manifest.embeddingCentre?.final as number[];
+    expect(centre).toHaveLength(shifted.finalCnn.embeddingSize);
+    expect(manifest.embeddingCentre?.first).toEqual(centre); // no refinement: one CNN
+    const pixels = set.examples.slice(0, 4).map((e) => e.pixels);
+    const embed = (offset: [number, number]) =>
+      tf.tidy(() =>
+        (
+          shifted.finalCnn.embedder.predict(
+            tf.tensor4d(viewPixels(pixels, set.size, 64, offset), [pixels.length, 64, 64, 1]),
+          ) as tf.Tensor
+        ).arraySync(),
+      ) as number[][];
+    const perView = views.map(embed);
+    const loaded = await loadBundle(dir, { runtime: 'tfjs' });
+    const before = tf.memory().numTensors;
+    const annotations = await loaded.annotateDecoded(pixels.map((data) => ({ data })));
+    expect(tf.memory().numTensors).toBe(before);
+    for (const [i, a] of annotations.entries()) {
+      const expected = centre.map((c, j) => perView.reduce((s, view) => s + (view[i]?.[j] as number), 0) / 5 - c);
+      expect(Math.max(...a.embeddings.final.map((v, j) => Math.abs(v - (expected[j] as number))))).toBeLessThan(1e-4);
+    }
+    loaded.dispose();
+    // A bundle from before views and centres: the centre crop alone, embeddings as the CNN gives them.
+    const { embeddingCentre: _, ...older } = manifest;
+    const { views: __, ...preprocessing } = manifest.preprocessing;
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ ...older, preprocessing }));
+    const centreCrop = embed(viewOffsets('centre', set.size, 64)[0] as [number, number]);
+    for (const runtime of ['tfjs', 'onnx'] as const) {
+      const legacy = await loadBundle(dir, { runtime });
+      for (const [i, a] of (await legacy.annotateDecoded(pixels.map((data) => ({ data })))).entries()) {
+        const raw = centreCrop[i] as number[];
+        expect(Math.max(...a.embeddings.final.map((v, j) => Math.abs(v - (raw[j] as number))))).toBeLessThan(1e-4);
+      }
+      legacy.dispose();
+    }
+    shifted.dispose();
   });
 
   it('refuses a missing bundle, another version and changed files, with codes', async () => {

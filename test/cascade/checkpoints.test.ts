@@ -77,6 +77,9 @@ describe('cascade checkpoints', () => {
     });
     expect(third).toEqual([]);
     expect(again.reports.map((r) => r.classAccuracy)).toEqual(cascade.reports.map((r) => r.classAccuracy));
+    // The index embeddings' centres come back from the checkpoint too.
+    expect(again.embeddingCentre).toEqual(cascade.embeddingCentre);
+    expect(again.embeddingCentre.final.length).toBeGreaterThan(0);
     again.dispose();
     expect(existsSync(join(dir, 'state.json'))).toBe(true);
   });

@@ -54,6 +54,7 @@ export function bundleManifest(cascade: TrainedCascade, hash: string): BundleMan
       channels: 1,
       normalise: 'centre',
       resize: 'area', // what loadTrainingSet decodes with
+      views: cascade.geometry.views,
     },
     baseClasses: cascade.baseClasses,
     firstClasses: cascade.firstClasses,
@@ -63,6 +64,7 @@ export function bundleManifest(cascade: TrainedCascade, hash: string): BundleMan
     priorCorrection: cascade.priorCorrection,
     findings: cascade.findings,
     calibration: cascade.calibration,
+    embeddingCentre: cascade.embeddingCentre,
     maxWords: cascade.options.rnnTraining.maxWords,
     embeddingLayer: embeddingLayerOf(cascade),
     rnn: { ...cascade.decoder.options },

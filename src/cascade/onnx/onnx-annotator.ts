@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { cxrError } from '../../errors.js';
-import { type Annotator, decodeForBundle, readAnnotations } from '../annotator.js';
-import type { BundleManifest } from '../bundle/format.js';
-import { cropPixels } from '../data/batches.js';
+import { type Annotator, averageViews, type CnnOutputs, decodeForBundle, readAnnotations } from '../annotator.js';
+import { type BundleManifest, viewsOf } from '../bundle/format.js';
+import { viewPixels } from '../data/batches.js';
 import { ONNX_EMBEDDING, ONNX_FINDINGS, ONNX_INPUT, ONNX_PROBABILITIES } from './export-cnn.js';
 import { OnnxDecoder } from './onnx-decoder.js';
 
@@ -60,6 +60,27 @@ export async function createOnnxAnnotator(
   const decoder = await OnnxDecoder.fromBundle(ort, dir, sessionOptions);
   const size = manifest.preprocessing.decodeSize;
   const crop = manifest.preprocessing.crop;
+  const views = viewsOf(manifest);
+  /** Both CNNs on one view (crop offset) of the batch. */
+  const readView = async (pixels: Float32Array[], offset: (typeof views)[number]): Promise<CnnOutputs> => {
+    const input = new ort.Tensor('float32', viewPixels(pixels, size, crop, offset), [pixels.length, 1, crop, crop]);
+    const [firstOut, finalOut] = await Promise.all([
+      first.run({ [ONNX_INPUT]: input }),
+      final.run({ [ONNX_INPUT]: input }),
+    ]);
+    const rows = (tensor: Ort.Tensor | undefined) => {
+      const data = tensor?.data as Float32Array;
+      const width = tensor?.dims[1] as number;
+      return pixels.map((_, i) => data.subarray(i * width, (i + 1) * width));
+    };
+    const findings = finalOut[ONNX_FINDINGS];
+    return {
+      probabilities: rows(finalOut[ONNX_PROBABILITIES]),
+      findings: findings === undefined ? undefined : rows(findings),
+      first: rows(firstOut[ONNX_EMBEDDING]),
+      final: rows(finalOut[ONNX_EMBEDDING]),
+    };
+  };
   const annotator: Annotator = {
     manifest,
     runtime: 'onnx',
@@ -68,35 +89,14 @@ export async function createOnnxAnnotator(
     },
     async annotateDecoded(decoded) {
       if (decoded.length === 0) return [];
-      const input = new ort.Tensor(
-        'float32',
-        cropPixels(
-          decoded.map((d) => d.data),
-          size,
-          crop,
-        ),
-        [decoded.length, 1, crop, crop],
-      );
-      const [firstOut, finalOut] = await Promise.all([
-        first.run({ [ONNX_INPUT]: input }),
-        final.run({ [ONNX_INPUT]: input }),
-      ]);
-      const rows = (tensor: Ort.Tensor | undefined) => {
-        const data = tensor?.data as Float32Array;
-        const width = tensor?.dims[1] as number;
-        return decoded.map((_, i) => data.subarray(i * width, (i + 1) * width));
-      };
-      const embeddings = rows(finalOut[ONNX_EMBEDDING]);
-      const findings = finalOut[ONNX_FINDINGS];
-      return readAnnotations(
-        manifest,
-        {
-          probabilities: rows(finalOut[ONNX_PROBABILITIES]),
-          findings: findings === undefined ? undefined : rows(findings),
-          first: rows(firstOut[ONNX_EMBEDDING]),
-          final: embeddings,
-        },
-        (words, end, max) => decoder.beamScored(embeddings, words, end, max, beam),
+      const pixels = decoded.map((d) => d.data);
+      const perView: CnnOutputs[] = [];
+      // One view at a time: each run already uses every thread ONNX Runtime was given.
+      for (const offset of views) perView.push(await readView(pixels, offset));
+      const outputs = averageViews(perView);
+      const embeddings = outputs.final.map((row) => (row instanceof Float32Array ? row : Float32Array.from(row)));
+      return readAnnotations(manifest, outputs, (words, end, max) =>
+        decoder.beamScored(embeddings, words, end, max, beam),
       );
     },
     dispose() {
