@@ -77,6 +77,8 @@ const recall = found / (10 * probe.length);
 
 // A filter matching 0.1% of images: dataset rows relabelled, then the planner must score them exactly.
 const rare = Math.round(count / 1000);
+// Readers open read-only: a write through the store's own API first makes it a writer for the raw UPDATEs below.
+index.store.setMeta('bench_relabelled_at', new Date().toISOString());
 index.store.db.prepare("UPDATE entries SET dataset = 'synthetic' WHERE dataset = 'rare'").run();
 index.store.db.prepare("UPDATE entries SET dataset = 'rare' WHERE label <= ?").run(rare);
 let exactMatches = 0;
