@@ -43,6 +43,8 @@ export interface ReadCsvOptions {
    * by throwing (CSV_HEADER), instead of one error per row.
    */
   onHeader?(columns: string[]): void;
+  /** Columns the file must have: checked against the header before any row is read (CSV_HEADER names the missing). */
+  required?: readonly string[];
 }
 
 /**
@@ -63,7 +65,9 @@ export async function* readCsv(path: string, options: ReadCsvOptions = {}): Asyn
       } else if (header === undefined) {
         header = groupHeader(piece.values);
         width = header.reduce((sum, column) => sum + column.span, 0);
-        options.onHeader?.(header.map((column) => column.name));
+        const names = header.map((column) => column.name);
+        if (options.required !== undefined) requireColumns(names, options.required, path);
+        options.onHeader?.(names);
       } else {
         yield rowOf(piece, header, width, name);
       }
@@ -151,7 +155,7 @@ function trimTrailingEmpty(values: string[], width: number): string[] {
  * Checks a header for every column its format requires (as `readCsv`'s onHeader): a missing one is CSV_HEADER,
  * raised once before any row is read (the whole file is the wrong kind), naming the columns the file has.
  */
-export function requireColumns(found: string[], columns: string[], path: string): void {
+export function requireColumns(found: string[], columns: readonly string[], path: string): void {
   const missing = columns.filter((column) => !found.includes(column));
   if (missing.length > 0) {
     throw cxrError(

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cxrError } from '../errors.js';
-import { type CsvRow, requireColumns } from './csv.js';
+import type { CsvRow } from './csv.js';
 import type { AnnotationRecord, ImportEvent, Importer, ImporterContext, StudyRecord } from './record.js';
 import { headingOfLabel } from './vocabulary-heading.js';
 import { readLabelCsv } from './zip-csv.js';
@@ -36,19 +36,12 @@ export const googleNihImporter: Importer<GoogleNihOptions> = {
   async *read(options: GoogleNihOptions, _context?: ImporterContext): AsyncIterable<ImportEvent> {
     if (!existsSync(options.labels))
       throw cxrError('DATASET_NOT_FOUND', `no label file at ${options.labels}`, { path: options.labels });
-    let checked = false;
-    for await (const event of readLabelCsv(options.labels)) {
+    for await (const event of readLabelCsv(options.labels, {
+      required: ['Image Index', 'Finding Labels', 'Patient ID', ...EXPERT_FINDINGS.map((f) => f.column)],
+    })) {
       if ('skipped' in event) {
         yield event;
         continue;
-      }
-      if (!checked) {
-        requireColumns(
-          Object.keys(event.row),
-          ['Image Index', 'Finding Labels', 'Patient ID', ...EXPERT_FINDINGS.map((f) => f.column)],
-          options.labels,
-        );
-        checked = true;
       }
       yield { record: recordOf(event.row) };
     }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cxrError } from '../errors.js';
-import { type CsvRow, requireColumns } from './csv.js';
+import type { CsvRow } from './csv.js';
 import type { ImportEvent, Importer, ImporterContext, StudyRecord } from './record.js';
 import { headingOfLabel } from './vocabulary-heading.js';
 import { readLabelCsv } from './zip-csv.js';
@@ -42,17 +42,14 @@ export const padchestImporter: Importer<PadChestOptions> = {
     if (!existsSync(options.labels))
       throw cxrError('DATASET_NOT_FOUND', `no label file at ${options.labels}`, { path: options.labels });
     const studies = new Map<string, StudyRecord>();
-    let checked = false;
-    for await (const event of readLabelCsv(options.labels)) {
+    for await (const event of readLabelCsv(options.labels, {
+      required: ['ImageID', 'PatientID', 'StudyID', 'Projection', 'Labels'],
+    })) {
       if ('skipped' in event) {
         yield event;
         continue;
       }
       const row = event.row;
-      if (!checked) {
-        requireColumns(Object.keys(row), ['ImageID', 'PatientID', 'StudyID', 'Projection', 'Labels'], options.labels);
-        checked = true;
-      }
       addImage(studies, row);
     }
     context?.expectTotal?.(studies.size);

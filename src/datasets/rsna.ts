@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cxrError } from '../errors.js';
 import { findBeside } from './beside.js';
-import { requireColumns } from './csv.js';
 import { headOfImage, imagesByStem, stemOf } from './image-files.js';
 import type { AnnotationRecord, ImportEvent, Importer, ImporterContext, StudyRecord } from './record.js';
 import { readLabelCsv } from './zip-csv.js';
@@ -46,15 +45,12 @@ export const rsnaImporter: Importer<RsnaOptions> = {
     );
     const files = await imagesByStem(options.images);
     const rows = new Map<string, Array<Record<string, string>>>();
-    let checked = false;
-    for await (const event of readLabelCsv(options.labels)) {
+    for await (const event of readLabelCsv(options.labels, {
+      required: ['patientId', 'x', 'y', 'width', 'height', 'Target'],
+    })) {
       if ('skipped' in event) {
         yield event;
         continue;
-      }
-      if (!checked) {
-        requireColumns(Object.keys(event.row), ['patientId', 'x', 'y', 'width', 'height', 'Target'], options.labels);
-        checked = true;
       }
       const id = event.row.patientId as string;
       const list = rows.get(id) ?? [];

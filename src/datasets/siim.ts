@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { cxrError } from '../errors.js';
-import { requireColumns } from './csv.js';
 import { headOfImage, imagesByStem } from './image-files.js';
 import type { AnnotationRecord, Box, ImportEvent, Importer, ImporterContext } from './record.js';
 import { readLabelCsv } from './zip-csv.js';
@@ -30,15 +29,10 @@ export const siimImporter: Importer<SiimOptions> = {
     if (!existsSync(options.labels))
       throw cxrError('DATASET_NOT_FOUND', `no label file at ${options.labels}`, { path: options.labels });
     const masks = new Map<string, string[]>();
-    let checked = false;
-    for await (const event of readLabelCsv(options.labels)) {
+    for await (const event of readLabelCsv(options.labels, { required: ['ImageId', 'EncodedPixels'] })) {
       if ('skipped' in event) {
         yield event;
         continue;
-      }
-      if (!checked) {
-        requireColumns(Object.keys(event.row), ['ImageId', 'EncodedPixels'], options.labels);
-        checked = true;
       }
       const id = (event.row.ImageId as string).trim();
       const list = masks.get(id) ?? [];

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cxrError } from '../errors.js';
 import { parseFinding } from '../labels/mesh.js';
-import { requireColumns } from './csv.js';
 import { headOfImage, imagesByStem } from './image-files.js';
 import type { AnnotationRecord, Box, ImportEvent, Importer, ImporterContext } from './record.js';
 import { headingOfLabel } from './vocabulary-heading.js';
@@ -44,21 +43,14 @@ export const vindrImporter: Importer<VindrOptions> = {
     if (!existsSync(options.labels))
       throw cxrError('DATASET_NOT_FOUND', `no label file at ${options.labels}`, { path: options.labels });
     const readings = new Map<string, Reading[]>();
-    let checked = false;
-    for await (const event of readLabelCsv(options.labels)) {
+    for await (const event of readLabelCsv(options.labels, {
+      required: ['image_id', 'class_name', 'rad_id', 'x_min', 'y_min', 'x_max', 'y_max'],
+    })) {
       if ('skipped' in event) {
         yield event;
         continue;
       }
       const row = event.row;
-      if (!checked) {
-        requireColumns(
-          Object.keys(row),
-          ['image_id', 'class_name', 'rad_id', 'x_min', 'y_min', 'x_max', 'y_max'],
-          options.labels,
-        );
-        checked = true;
-      }
       const list = readings.get(row.image_id as string) ?? [];
       const box = boxOf(row);
       list.push({ reader: row.rad_id as string, finding: (row.class_name as string).trim(), ...(box ? { box } : {}) });

@@ -5,22 +5,29 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createInflateRaw } from 'node:zlib';
 import { cxrError } from '../errors.js';
-import { type CsvEvent, readCsv } from './csv.js';
+import { type CsvEvent, type ReadCsvOptions, readCsv, requireColumns } from './csv.js';
 
 /**
  * Streams a label file as readCsv does, also when it is published zipped (Kaggle's `stage_2_train_labels.csv.zip`):
  * the zip's first `.csv` entry is inflated to a temporary file, read, and deleted.
  */
-export async function* readLabelCsv(path: string): AsyncIterable<CsvEvent> {
+export async function* readLabelCsv(path: string, options: ReadCsvOptions = {}): AsyncIterable<CsvEvent> {
   if (!path.toLowerCase().endsWith('.zip')) {
-    yield* readCsv(path);
+    yield* readCsv(path, options);
     return;
   }
   const folder = await mkdtemp(join(tmpdir(), 'cxr-zip-'));
   try {
     const csv = join(folder, 'labels.csv');
     await extractFirstCsv(path, csv);
-    yield* readCsv(csv);
+    // The header is checked against the zip's name, which the user knows, not the temporary file's.
+    const { required, onHeader } = options;
+    yield* readCsv(csv, {
+      onHeader: (names) => {
+        if (required !== undefined) requireColumns(names, required, path);
+        onHeader?.(names);
+      },
+    });
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

@@ -63,6 +63,16 @@ describe('RSNA Pneumonia Detection', () => {
     ]);
     catalog.close();
   });
+
+  it('refuses a zipped label file of another kind with one CSV_HEADER naming the zip, also when it has no rows', async () => {
+    const root = tempDir();
+    const zip = writeZip(join(root, 'labels.csv.zip'), { 'labels.csv': 'ImageId,EncodedPixels\n' });
+    await expect(importInto('rsna', zip)).rejects.toMatchObject({
+      code: 'CSV_HEADER',
+      message: expect.stringContaining('labels.csv.zip lacks column(s) patientId, x, y, width, height, Target'),
+      details: { path: zip, found: ['ImageId', 'EncodedPixels'] },
+    });
+  });
 });
 
 describe.runIf(hasShared('label-files', 'kaggle_stage_2_train_labels.csv.zip'))(
