@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { cxrError } from '../errors.js';
 import { headOfImage, imagesByStem } from './image-files.js';
+import { oneImageStudy } from './one-image-study.js';
 import type { AnnotationRecord, Box, ImportEvent, Importer, ImporterContext } from './record.js';
 import { readLabelCsv } from './zip-csv.js';
 
@@ -59,17 +60,7 @@ export const siimImporter: Importer<SiimOptions> = {
         continue;
       }
       if (annotations.length === 0) annotations.push({ kind: 'finding', raw: SIIM_NEGATIVE, imageId: id });
-      const dicom = head?.dicom;
-      yield {
-        record: {
-          sourceId: id,
-          ...(dicom?.patientId === undefined
-            ? {}
-            : { patient: { id: dicom.patientId, sex: dicom.sex, age: dicom.age } }),
-          images: [{ id, path, width, height, ...(dicom?.view ? { view: dicom.view } : {}) }],
-          annotations,
-        },
-      };
+      yield { record: oneImageStudy(id, path, head, { width, height }, annotations) };
     }
   },
 };

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { cxrError } from '../errors.js';
 import { parseFinding } from '../labels/mesh.js';
 import { headOfImage, imagesByStem } from './image-files.js';
+import { oneImageStudy } from './one-image-study.js';
 import type { AnnotationRecord, Box, ImportEvent, Importer, ImporterContext } from './record.js';
 import { headingOfLabel } from './vocabulary-heading.js';
 import { readLabelCsv } from './zip-csv.js';
@@ -63,20 +64,11 @@ export const vindrImporter: Importer<VindrOptions> = {
       const head = await headOfImage(options.images, path);
       const size =
         head?.width !== undefined && head.height !== undefined ? { width: head.width, height: head.height } : undefined;
-      const dicom = head?.dicom;
-      yield {
-        record: {
-          sourceId: id,
-          ...(dicom?.patientId === undefined
-            ? {}
-            : { patient: { id: dicom.patientId, sex: dicom.sex, age: dicom.age } }),
-          images: [{ id, path, ...(dicom?.view ? { view: dicom.view } : {}), ...(size ?? {}) }],
-          annotations: combineReadings(image, options.agreement ?? 'majority', size).map((a) => ({
-            ...a,
-            imageId: id,
-          })),
-        },
-      };
+      const annotations = combineReadings(image, options.agreement ?? 'majority', size).map((a) => ({
+        ...a,
+        imageId: id,
+      }));
+      yield { record: oneImageStudy(id, path, head, size, annotations) };
     }
   },
 };
